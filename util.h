@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h - small helpers: fd cleanup, complete writes
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#ifndef S4N_UTIL_H
+#define S4N_UTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* GLib 2.74 cannot close fds on scope exit: this does. */
+void util_closep(int *fd);
+#define _cleanup_close_ __attribute__((cleanup(util_closep)))
+
+/**
+ * util_write_all() - write all of @buf, retrying on EINTR, waiting with
+ * poll() on EAGAIN, and continuing after short writes. For the socketpair
+ * and the ready-fd, never for the TAP or API clients.
+ *
+ * Return: 0, or -errno.
+ */
+int util_write_all(int fd, const void *buf, size_t len);
+
+/**
+ * util_read_all() - read exactly @len bytes, same retry rules.
+ *
+ * Return: 0, -EPIPE on early end of file, or -errno.
+ */
+int util_read_all(int fd, void *buf, size_t len);
+
+#endif /* S4N_UTIL_H */
