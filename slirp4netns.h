@@ -137,6 +137,13 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd);
 int s4n_run(struct s4n_ctx *ctx);
 
 /**
+ * s4n_slirp_changed() - tell the loop that libslirp's sockets changed outside
+ * of a loop callback (a forward was added or removed through the API), so
+ * that the next iteration asks libslirp for its fds again.
+ */
+void s4n_slirp_changed(struct s4n_ctx *ctx);
+
+/**
  * s4n_ctx_fini() - free what s4n_ctx_init() created. Called by main().
  */
 void s4n_ctx_fini(struct s4n_ctx *ctx);
