@@ -1,2 +1,667 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* slirp4netns.c - placeholder, being written */
+/* slirp4netns.c - the main loop and the libslirp glue
+ *
+ * One GMainLoop. libslirp, the TAP fd and the loop's own exits (signals,
+ * --exit-fd, the target process) are its sources; the API adds its own.
+ *
+ * libslirp asks for its sockets' events on every iteration
+ * (slirp_pollfds_fill(), see libslirp.h) and reads the answers back
+ * (slirp_pollfds_poll()). Handing those fds to poll() each time costs the
+ * kernel O(connections) per wake-up, which is what makes slirp4netns slow
+ * with many flows open. Instead this file keeps an epoll set that mirrors
+ * what libslirp asks for: an fd's registration changes only when its
+ * events do, and glib polls just the epoll fd and the TAP fd. An fd that
+ * libslirp stops asking for is dropped from the set lazily, the first time
+ * it reports an event nobody wants.
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib-unix.h>
+#include <slirp/libslirp.h>
+
+#include "log.h"
+#include "slirp4netns.h"
+#include "tap.h"
+
+/* epoll events collected per dispatch; more wait for the next one */
+#define EP_BATCH 256
+
+/* a libslirp fd as registered in the epoll set */
+struct pollent {
+	uint64_t gen;		/* fill round that last asked for it */
+	uint32_t events;	/* epoll events registered */
+	uint32_t revents;	/* events seen in this dispatch */
+	bool in_set;
+};
+
+/* a timer created by libslirp through timer_new_opaque() */
+struct s4n_timer {
+	SlirpTimerId id;
+	void *cb_opaque;
+	int64_t expire_ms;	/* -1: not armed */
+	struct s4n_timer *next;
+};
+
+struct slirp_source {
+	GSource base;
+	struct s4n_ctx *ctx;
+	gpointer tap_tag;
+	gpointer ep_tag;
+};
+
+struct s4n_core {
+	int epfd;
+	struct pollent *ent;	/* indexed by fd */
+	size_t nent;
+	uint64_t gen;
+	bool dirty;		/* libslirp's wishes may have changed */
+	int64_t deadline_us;	/* call slirp_pollfds_poll() by then */
+	int ready[EP_BATCH];
+	int nready;
+	struct s4n_timer *timers;
+	struct slirp_source *src;
+	int sigfd;
+	int pidfd;
+	int bess_fd;		/* listening socket, -1 unless bess */
+	guint watches[4];	/* signalfd, exit-fd, pidfd, bess */
+	int nwatches;
+};
+
+static void quit(struct s4n_ctx *ctx, int status)
+{
+	ctx->exit_status = status;
+	g_main_loop_quit(ctx->loop);
+}
+
+/* --- epoll mirror of libslirp's fds ------------------------------------ */
+
+static uint32_t slirp_to_epoll(int events)
+{
+	uint32_t ev = 0;
+
+	if (events & SLIRP_POLL_IN)
+		ev |= EPOLLIN;
+	if (events & SLIRP_POLL_OUT)
+		ev |= EPOLLOUT;
+	if (events & SLIRP_POLL_PRI)
+		ev |= EPOLLPRI;
+	return ev;	/* EPOLLERR and EPOLLHUP are always reported */
+}
+
+static int epoll_to_slirp(uint32_t ev)
+{
+	int events = 0;
+
+	if (ev & EPOLLIN)
+		events |= SLIRP_POLL_IN;
+	if (ev & EPOLLOUT)
+		events |= SLIRP_POLL_OUT;
+	if (ev & EPOLLPRI)
+		events |= SLIRP_POLL_PRI;
+	if (ev & EPOLLERR)
+		events |= SLIRP_POLL_ERR;
+	if (ev & EPOLLHUP)
+		events |= SLIRP_POLL_HUP;
+	return events;
+}
+
+static struct pollent *pollent_get(struct s4n_core *c, int fd)
+{
+	if ((size_t)fd >= c->nent) {
+		size_t n = MAX(c->nent * 2, (size_t)fd + 64);
+
+		c->ent = g_renew(struct pollent, c->ent, n);
+		memset(c->ent + c->nent, 0, (n - c->nent) * sizeof(*c->ent));
+		c->nent = n;
+	}
+	return &c->ent[fd];
+}
+
+static void pollent_drop(struct s4n_core *c, int fd)
+{
+	struct pollent *e;
+
+	if (fd < 0 || (size_t)fd >= c->nent)
+		return;
+	e = &c->ent[fd];
+	if (e->in_set)
+		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
+	e->in_set = false;
+	e->events = 0;
+}
+
+/* SlirpAddPollCb: called by slirp_pollfds_fill() for each fd it wants */
+static int add_poll_cb(int fd, int events, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+	struct s4n_core *c = ctx->core;
+	struct pollent *e = pollent_get(c, fd);
+	struct epoll_event ev = { .events = slirp_to_epoll(events) };
+	int op;
+
+	e->gen = c->gen;
+	if (e->in_set && e->events == ev.events)
+		return fd;
+	ev.data.fd = fd;
+	op = e->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
+		/* our mirror was wrong (an fd closed and reused behind our
+		 * back): the other operation is the right one */
+		op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+		if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
+			log_debug("epoll_ctl fd %d: %s", fd, g_strerror(errno));
+			e->in_set = false;
+			return fd;
+		}
+	}
+	e->in_set = true;
+	e->events = ev.events;
+	return fd;
+}
+
+/* SlirpGetREventsCb: called by slirp_pollfds_poll() with add_poll_cb()'s
+ * return value */
+static int get_revents_cb(int idx, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	return epoll_to_slirp(ctx->core->ent[idx].revents);
+}
+
+/* ask libslirp again which fds and when it wants to be called */
+static void refill(struct s4n_ctx *ctx)
+{
+	struct s4n_core *c = ctx->core;
+	uint32_t timeout = UINT32_MAX;
+
+	c->gen++;
+	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, ctx);
+	c->dirty = false;
+	/* libslirp answers at most 1000 ms even when none of its TCP or
+	 * expiry timers runs: that cap is not a timer, and honouring it
+	 * would wake an idle daemon every second for nothing. */
+	if (timeout >= 1000)
+		c->deadline_us = INT64_MAX;
+	else
+		c->deadline_us = g_get_monotonic_time() + timeout * 1000LL;
+}
+
+/* read the epoll set's events into the mirror; drop unwanted fds */
+static void collect_events(struct s4n_core *c)
+{
+	struct epoll_event evs[EP_BATCH];
+	int i, n;
+
+	c->nready = 0;
+	do
+		n = epoll_wait(c->epfd, evs, EP_BATCH, 0);
+	while (n < 0 && errno == EINTR);
+	for (i = 0; i < n; i++) {
+		int fd = evs[i].data.fd;
+		struct pollent *e = &c->ent[fd];
+
+		if (e->gen != c->gen) {
+			pollent_drop(c, fd);
+			continue;
+		}
+		e->revents = evs[i].events;
+		c->ready[c->nready++] = fd;
+	}
+}
+
+static void clear_events(struct s4n_core *c)
+{
+	int i;
+
+	for (i = 0; i < c->nready; i++)
+		c->ent[c->ready[i]].revents = 0;
+	c->nready = 0;
+}
+
+/* --- libslirp timers ---------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+	return g_get_monotonic_time() / 1000;
+}
+
+static int64_t next_timer_us(const struct s4n_core *c)
+{
+	const struct s4n_timer *t;
+	int64_t next = INT64_MAX;
+
+	for (t = c->timers; t; t = t->next)
+		if (t->expire_ms >= 0 && t->expire_ms * 1000 < next)
+			next = t->expire_ms * 1000;
+	return next;
+}
+
+static void run_timers(struct s4n_ctx *ctx)
+{
+	struct s4n_timer *t;
+	bool fired;
+
+	/* a handler may re-arm or free timers: rescan after each one */
+	do {
+		int64_t now = now_ms();
+
+		fired = false;
+		for (t = ctx->core->timers; t; t = t->next) {
+			if (t->expire_ms < 0 || t->expire_ms > now)
+				continue;
+			t->expire_ms = -1;
+			slirp_handle_timer(ctx->slirp, t->id, t->cb_opaque);
+			fired = true;
+			break;
+		}
+	} while (fired);
+}
+
+/* --- the libslirp source ---------------------------------------------- */
+
+static int64_t due_us(const struct s4n_core *c)
+{
+	return MIN(c->deadline_us, next_timer_us(c));
+}
+
+static gboolean src_prepare(GSource *base, gint *timeout)
+{
+	struct s4n_ctx *ctx = ((struct slirp_source *)base)->ctx;
+	int64_t due, now;
+
+	if (ctx->core->dirty)
+		refill(ctx);
+	due = due_us(ctx->core);
+	if (due == INT64_MAX) {
+		*timeout = -1;
+		return FALSE;
+	}
+	now = g_source_get_time(base);
+	if (due <= now) {
+		*timeout = 0;
+		return TRUE;
+	}
+	*timeout = (gint)MIN((due - now + 999) / 1000, (int64_t)INT_MAX);
+	return FALSE;
+}
+
+static gboolean src_check(GSource *base)
+{
+	struct slirp_source *s = (struct slirp_source *)base;
+
+	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag))
+		return TRUE;
+	if (g_source_query_unix_fd(base, s->ep_tag))
+		return TRUE;
+	return due_us(s->ctx->core) <= g_source_get_time(base);
+}
+
+static void tap_gone(struct s4n_ctx *ctx, int err)
+{
+	struct slirp_source *s = ctx->core->src;
+
+	if (ctx->opts->target_type == S4N_TARGET_BESS) {
+		log_info("bess peer disconnected");
+		g_source_remove_unix_fd(&s->base, s->tap_tag);
+		s->tap_tag = NULL;
+		tap_set_fd(ctx->tap, -1);
+		return;
+	}
+	log_info("TAP device gone (%s), exiting", g_strerror(-err));
+	quit(ctx, 0);
+}
+
+static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
+{
+	struct slirp_source *s = (struct slirp_source *)base;
+	struct s4n_ctx *ctx = s->ctx;
+	struct s4n_core *c = ctx->core;
+
+	(void)cb;
+	(void)data;
+	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag)) {
+		int rc = tap_read_batch(ctx->tap, ctx->slirp);
+
+		if (rc < 0)
+			tap_gone(ctx, rc);
+	}
+	collect_events(c);
+	/* Also when only frames came in: libslirp sends what waited for
+	 * the guest's ARP reply from here (if_start()). */
+	slirp_pollfds_poll(ctx->slirp, 0, get_revents_cb, ctx);
+	clear_events(c);
+	run_timers(ctx);
+	c->dirty = true;
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs slirp_source_funcs = {
+	.prepare = src_prepare,
+	.check = src_check,
+	.dispatch = src_dispatch,
+};
+
+/* --- SlirpCb ------------------------------------------------------------ */
+
+static ssize_t send_packet_cb(const void *buf, size_t len, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	return tap_send(ctx->tap, buf, len);
+}
+
+static void guest_error_cb(const char *msg, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	/* a guest can trigger this at will: count it, log only for debug */
+	ctx->stats.guest_errors++;
+	log_debug("guest error: %s", msg);
+}
+
+static int64_t clock_get_ns_cb(void *opaque)
+{
+	(void)opaque;
+	return g_get_monotonic_time() * 1000;
+}
+
+static void *timer_new_opaque_cb(SlirpTimerId id, void *cb_opaque,
+				 void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+	struct s4n_timer *t = g_new0(struct s4n_timer, 1);
+
+	t->id = id;
+	t->cb_opaque = cb_opaque;
+	t->expire_ms = -1;
+	t->next = ctx->core->timers;
+	ctx->core->timers = t;
+	return t;
+}
+
+static void timer_free_cb(void *timer, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+	struct s4n_timer **p;
+
+	for (p = &ctx->core->timers; *p; p = &(*p)->next) {
+		if (*p == timer) {
+			*p = ((struct s4n_timer *)timer)->next;
+			g_free(timer);
+			return;
+		}
+	}
+}
+
+static void timer_mod_cb(void *timer, int64_t expire_ms, void *opaque)
+{
+	(void)opaque;
+	((struct s4n_timer *)timer)->expire_ms = MAX(expire_ms, 0);
+}
+
+/* libslirp creates or is about to close @fd: forget what the mirror knew,
+ * since the number may be reused for a different socket */
+static void register_poll_fd_cb(int fd, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	pollent_drop(ctx->core, fd);
+}
+
+static void unregister_poll_fd_cb(int fd, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	pollent_drop(ctx->core, fd);
+}
+
+static void notify_cb(void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	ctx->core->dirty = true;
+}
+
+static const SlirpCb slirp_callbacks = {
+	.send_packet = send_packet_cb,
+	.guest_error = guest_error_cb,
+	.clock_get_ns = clock_get_ns_cb,
+	.timer_free = timer_free_cb,
+	.timer_mod = timer_mod_cb,
+	.register_poll_fd = register_poll_fd_cb,
+	.unregister_poll_fd = unregister_poll_fd_cb,
+	.notify = notify_cb,
+	.timer_new_opaque = timer_new_opaque_cb,
+};
+
+void s4n_slirp_changed(struct s4n_ctx *ctx)
+{
+	ctx->core->dirty = true;
+}
+
+static Slirp *create_slirp(struct s4n_ctx *ctx)
+{
+	const struct s4n_opts *o = ctx->opts;
+	SlirpConfig cfg = {
+		.version = 4,
+		.in_enabled = true,
+		.vnetwork = o->vnetwork,
+		.vnetmask = o->vnetmask,
+		.vhost = o->vhost,
+		.in6_enabled = o->enable_ipv6,
+		.vprefix_addr6 = o->vprefix6,
+		.vprefix_len = (uint8_t)o->prefix6_len,
+		.vhost6 = o->vhost6,
+		.vdhcp_start = o->vdhcp_start,
+		.vnameserver = o->vdns,
+		.vnameserver6 = o->vdns6,
+		.if_mtu = o->mtu,
+		.if_mru = o->mtu,
+		.disable_host_loopback = o->disable_host_loopback,
+		.disable_dns = o->disable_dns,
+	};
+	/* libslirp keeps these pointers: they point into the options,
+	 * which outlive it */
+	if (o->has_outbound_addr)
+		cfg.outbound_addr = (struct sockaddr_in *)&o->outbound_addr;
+	if (o->has_outbound_addr6)
+		cfg.outbound_addr6 = (struct sockaddr_in6 *)&o->outbound_addr6;
+	return slirp_new(&cfg, &slirp_callbacks, ctx);
+}
+
+/* --- exit conditions and the bess listener ------------------------------ */
+
+static gboolean on_signal(gint fd, GIOCondition cond, gpointer data)
+{
+	struct s4n_ctx *ctx = data;
+	struct signalfd_siginfo si;
+
+	(void)cond;
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		log_debug("signal %u, exiting", si.ssi_signo);
+	quit(ctx, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_exit_fd(gint fd, GIOCondition cond, gpointer data)
+{
+	(void)fd;
+	(void)cond;
+	log_debug("exit-fd is readable or closed, exiting");
+	quit(data, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_target_exit(gint fd, GIOCondition cond, gpointer data)
+{
+	struct s4n_ctx *ctx = data;
+
+	(void)fd;
+	(void)cond;
+	log_info("target process %d exited, exiting", (int)ctx->opts->target_pid);
+	quit(ctx, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_bess_accept(gint fd, GIOCondition cond, gpointer data)
+{
+	struct s4n_ctx *ctx = data;
+	struct slirp_source *s = ctx->core->src;
+	int peer;
+
+	(void)cond;
+	peer = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (peer < 0)
+		return G_SOURCE_CONTINUE;
+	if (tap_fd(ctx->tap) >= 0) {
+		/* one peer at a time, as User Mode Linux connects once */
+		log_warn("bess: refusing a second peer");
+		close(peer);
+		return G_SOURCE_CONTINUE;
+	}
+	log_info("bess peer connected");
+	tap_set_fd(ctx->tap, peer);
+	s->tap_tag = g_source_add_unix_fd(&s->base, peer, G_IO_IN);
+	return G_SOURCE_CONTINUE;
+}
+
+static int open_signalfd(void)
+{
+	sigset_t set;
+
+	/* main() blocked these before anything else, so none is lost */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void add_watch(struct s4n_core *c, int fd, GIOCondition cond,
+		      GUnixFDSourceFunc fn, struct s4n_ctx *ctx)
+{
+	c->watches[c->nwatches++] = g_unix_fd_add(fd, cond, fn, ctx);
+}
+
+static int add_exit_sources(struct s4n_ctx *ctx)
+{
+	struct s4n_core *c = ctx->core;
+	const struct s4n_opts *o = ctx->opts;
+
+	c->sigfd = open_signalfd();
+	if (c->sigfd < 0) {
+		log_error("signalfd: %s", g_strerror(errno));
+		return -1;
+	}
+	add_watch(c, c->sigfd, G_IO_IN, on_signal, ctx);
+	if (o->exit_fd >= 0)
+		add_watch(c, o->exit_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+			  on_exit_fd, ctx);
+	if (o->target_type == S4N_TARGET_NETNS &&
+	    o->netns_type == S4N_NETNS_PID) {
+		c->pidfd = (int)syscall(SYS_pidfd_open, o->target_pid, 0);
+		if (c->pidfd < 0) {
+			log_error("cannot watch PID %d: %s",
+				  (int)o->target_pid, g_strerror(errno));
+			return -1;
+		}
+		add_watch(c, c->pidfd, G_IO_IN, on_target_exit, ctx);
+	}
+	if (c->bess_fd >= 0)
+		add_watch(c, c->bess_fd, G_IO_IN, on_bess_accept, ctx);
+	return 0;
+}
+
+/* --- context ------------------------------------------------------------ */
+
+int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
+{
+	struct s4n_core *c = g_new0(struct s4n_core, 1);
+	struct slirp_source *s;
+	bool bess = ctx->opts->target_type == S4N_TARGET_BESS;
+
+	ctx->core = c;
+	c->sigfd = c->pidfd = -1;
+	c->bess_fd = bess ? tapfd : -1;
+	c->dirty = true;
+	c->deadline_us = INT64_MAX;
+	ctx->stats.start_time_us = g_get_monotonic_time();
+	ctx->tap = tap_new(bess ? -1 : tapfd, &ctx->stats);
+	ctx->loop = g_main_loop_new(NULL, FALSE);
+
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->epfd < 0) {
+		log_error("epoll_create1: %s", g_strerror(errno));
+		return -1;
+	}
+	ctx->slirp = create_slirp(ctx);
+	if (!ctx->slirp) {
+		log_error("cannot create the libslirp instance");
+		return -1;
+	}
+
+	s = (struct slirp_source *)g_source_new(&slirp_source_funcs,
+						sizeof(*s));
+	s->ctx = ctx;
+	c->src = s;
+	s->ep_tag = g_source_add_unix_fd(&s->base, c->epfd, G_IO_IN);
+	if (!bess)
+		s->tap_tag = g_source_add_unix_fd(&s->base, tapfd, G_IO_IN);
+	g_source_attach(&s->base, NULL);
+	return add_exit_sources(ctx);
+}
+
+int s4n_run(struct s4n_ctx *ctx)
+{
+	g_main_loop_run(ctx->loop);
+	return ctx->exit_status;
+}
+
+void s4n_ctx_fini(struct s4n_ctx *ctx)
+{
+	struct s4n_core *c = ctx->core;
+	int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nwatches; i++)
+		g_source_remove(c->watches[i]);
+	if (c->src) {
+		g_source_destroy(&c->src->base);
+		g_source_unref(&c->src->base);
+	}
+	if (ctx->slirp)
+		slirp_cleanup(ctx->slirp);
+	while (c->timers)
+		timer_free_cb(c->timers, ctx);
+	tap_free(ctx->tap);
+	if (c->bess_fd >= 0) {
+		close(c->bess_fd);
+		(void)unlink(ctx->opts->target);
+	}
+	if (c->epfd >= 0)
+		close(c->epfd);
+	if (c->sigfd >= 0)
+		close(c->sigfd);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	g_free(c->ent);
+	g_free(c);
+	if (ctx->loop)
+		g_main_loop_unref(ctx->loop);
+	ctx->core = NULL;
+	ctx->tap = NULL;
+	ctx->slirp = NULL;
+	ctx->loop = NULL;
+}

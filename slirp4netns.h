@@ -101,7 +101,7 @@ struct s4n_stats {
 	int64_t start_time_us;		/* g_get_monotonic_time() at start */
 };
 
-struct s4n_poll;	/* slirp4netns.c: epoll mirror of libslirp's fds */
+struct s4n_core;	/* slirp4netns.c: loop state, epoll mirror of libslirp */
 struct s4n_tap;		/* tap.c: the frame path */
 struct api_server;	/* api.c */
 
@@ -113,7 +113,7 @@ struct s4n_ctx {
 	Slirp *slirp;
 	GMainLoop *loop;
 	struct s4n_tap *tap;
-	struct s4n_poll *poll;
+	struct s4n_core *core;
 	struct api_server *api;
 	struct s4n_stats stats;
 	int exit_status;
@@ -121,9 +121,10 @@ struct s4n_ctx {
 
 /**
  * s4n_ctx_init() - create the libslirp instance and the main loop sources
- * for an open TAP (or bess) fd. Called once by main() before the sandbox.
+ * for an open TAP fd. Called once by main() before the sandbox.
  * @ctx:	context, zeroed, with ->opts set
- * @tapfd:	TAP fd, or connected bess socket; ownership passes to @ctx
+ * @tapfd:	TAP fd; with --target-type=bess, the listening socket whose
+ *		peer carries the frames. Ownership passes to @ctx.
  *
  * Return: 0 on success, -1 after logging the reason.
  */

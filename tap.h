@@ -1,1 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tap.h - the frame path between the TAP device and libslirp
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#ifndef S4N_TAP_H
+#define S4N_TAP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <slirp/libslirp.h>
+
+#include "slirp4netns.h"
+
+/* Frames read per wake-up before the loop serves its other sources */
+#define TAP_BATCH 64
+
+/**
+ * tap_new() - frame path state for @fd (a TAP fd or a connected bess
+ * socket; -1 while a bess peer is awaited). Called by s4n_ctx_init().
+ * @stats:	counters updated on every frame
+ *
+ * Return: new state; aborts on allocation failure as glib does.
+ */
+struct s4n_tap *tap_new(int fd, struct s4n_stats *stats);
+
+/* tap_free() - close the fd and free the state. Called at exit. */
+void tap_free(struct s4n_tap *tap);
+
+/* tap_fd() - the fd, or -1 */
+int tap_fd(const struct s4n_tap *tap);
+
+/* tap_set_fd() - swap in a new fd (bess peer), closing the old one */
+void tap_set_fd(struct s4n_tap *tap, int fd);
+
+/**
+ * tap_read_batch() - read frames until EAGAIN or TAP_BATCH frames, handing
+ * each one to libslirp. Called by the loop when the fd is readable.
+ *
+ * Return: 0, or -errno when the device or peer is gone (-EPIPE at end of
+ * file).
+ */
+int tap_read_batch(struct s4n_tap *tap, Slirp *slirp);
+
+/**
+ * tap_input() - check one frame read from the guest and hand it to
+ * libslirp. The only place a guest frame enters; also the fuzzer's entry.
+ *
+ * Return: 0 if handed on, -EINVAL if dropped.
+ */
+int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
+	      size_t len);
+
+/**
+ * tap_send() - write one frame from libslirp to the guest, without
+ * blocking: a frame the device cannot take now is dropped and counted
+ * (TCP retransmits, as libslirp's send_packet contract allows).
+ *
+ * Return: @len, or -errno on a dead device.
+ */
+ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len);
+
+#endif /* S4N_TAP_H */
