@@ -1,5 +1,229 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-int main(void)
+/* main.c - start-up: options, the TAP fd, API, confinement, ready, run
+ *
+ * The steps, in order:
+ *  1. parse and check the options (nothing is created before this)
+ *  2. raise RLIMIT_NOFILE: every guest flow costs a host socket
+ *  3. get the TAP fd from a child that enters the target's namespaces
+ *     (or take the fd handed in, or listen for a bess peer)
+ *  4. create the API socket, so that clients can connect once ready
+ *  5. create libslirp and the main loop's sources
+ *  6. --enable-sandbox, then --enable-seccomp
+ *  7. print the configuration, write "1" to --ready-fd
+ *  8. run until a signal, --exit-fd, the target's exit or the TAP's end
+ *
+ * A failure at any step prints one line and exits 1 after undoing what
+ * was created: no socket file and no child stay behind.
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <seccomp.h>
+#include <slirp/libslirp.h>
+
+#include "config.h"
+#include "commit.h"
+#include "api.h"
+#include "bess.h"
+#include "log.h"
+#include "nstap.h"
+#include "options.h"
+#include "sandbox.h"
+#include "seccompfilter.h"
+#include "slirp4netns.h"
+#include "util.h"
+
+static void print_version(void)
 {
+	const struct scmp_version *v = seccomp_version();
+
+	printf("slirp4netns version %s\n", PACKAGE_VERSION);
+	if (S4N_COMMIT[0])
+		printf("commit: %s\n", S4N_COMMIT);
+	printf("libslirp: %s\n", slirp_version_string());
+	printf("SLIRP_CONFIG_VERSION_MAX: %d\n", SLIRP_CONFIG_VERSION_MAX);
+	printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+}
+
+/* Every guest flow costs one host socket: with the usual soft limit of
+ * 1024, the guest's connections start failing after about a thousand. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise RLIMIT_NOFILE: %s", strerror(errno));
+}
+
+/* libslirp gives each TCP connection two socket buffers of 128 KiB or
+ * more. Below glibc's mmap threshold they come from the heap, whose pages
+ * stay resident once bulk traffic touched them: with many idle connections
+ * opened after a transfer the daemon then holds hundreds of MB. A fixed
+ * threshold under their size maps each buffer on its own, so untouched
+ * pages cost nothing and freed ones return to the kernel. Frames (mbufs,
+ * at most ~66 KiB) stay on the heap. */
+static void tune_malloc(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 96 * 1024);
+}
+
+/* SIGTERM and SIGINT are read from a signalfd by the loop; blocked from
+ * the start so that none arriving during start-up is lost */
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int open_target(const struct s4n_opts *opts, int *ret_fd)
+{
+	int fd;
+
+	if (opts->target_type == S4N_TARGET_NETNS)
+		return nstap_open(opts, ret_fd);
+	fd = bess_listen(opts->target);
+	if (fd < 0) {
+		log_error("--target-type=bess \"%s\": %s", opts->target,
+			  fd == -EEXIST ? "exists and is not a socket" :
+					  strerror(-fd));
+		return -1;
+	}
+	*ret_fd = fd;
 	return 0;
+}
+
+static void print_summary(const struct s4n_opts *o)
+{
+	char a[INET6_ADDRSTRLEN];
+
+#define ADDR4(x) inet_ntop(AF_INET, &(x), a, sizeof(a))
+	printf("slirp4netns %s: %s %s\n", PACKAGE_VERSION,
+	       o->target_type == S4N_TARGET_BESS ? "bess socket" : o->tapname,
+	       o->target);
+	printf("* MTU:             %u\n", o->mtu);
+	printf("* Network:         %s\n", ADDR4(o->vnetwork));
+	printf("* Netmask:         %s\n", ADDR4(o->vnetmask));
+	printf("* Gateway:         %s\n", ADDR4(o->vhost));
+	printf("* DNS:             %s%s\n", ADDR4(o->vdns),
+	       o->disable_dns ? " (disabled)" : "");
+	printf("* DHCP begin:      %s\n", ADDR4(o->vdhcp_start));
+	printf("* DHCP end:        %s\n", ADDR4(o->vdhcp_end));
+	printf("* Recommended IP:  %s\n", ADDR4(o->vguest));
+#undef ADDR4
+	if (o->enable_ipv6) {
+		printf("* IPv6 prefix:     %s/%u\n",
+		       inet_ntop(AF_INET6, &o->vprefix6, a, sizeof(a)),
+		       o->prefix6_len);
+		printf("* IPv6 gateway:    %s\n",
+		       inet_ntop(AF_INET6, &o->vhost6, a, sizeof(a)));
+		printf("* IPv6 DNS:        %s\n",
+		       inet_ntop(AF_INET6, &o->vdns6, a, sizeof(a)));
+	}
+	if (o->api_socket)
+		printf("* API socket:      %s\n", o->api_socket);
+	if (o->has_macaddress)
+		printf("* MAC address:     %02x:%02x:%02x:%02x:%02x:%02x\n",
+		       o->macaddress[0], o->macaddress[1], o->macaddress[2],
+		       o->macaddress[3], o->macaddress[4], o->macaddress[5]);
+	if (!o->disable_host_loopback)
+		printf("* Host loopback:   127.0.0.1 on the host is reachable "
+		       "as the gateway (--disable-host-loopback refuses it)\n");
+	fflush(stdout);
+}
+
+static int report_ready(int fd)
+{
+	int rc;
+
+	if (fd < 0)
+		return 0;
+	rc = util_write_all(fd, "1", 1);
+	close(fd);
+	if (rc < 0)
+		log_error("--ready-fd=%d: %s", fd, strerror(-rc));
+	return rc;
+}
+
+int main(int argc, char *argv[])
+{
+	struct s4n_ctx ctx = { 0 };
+	struct s4n_opts opts;
+	enum opts_action action;
+	char err[512];
+	int tapfd = -1, api_fd = -1, status;
+
+	log_set_debug(getenv("SLIRP4NETNS_DEBUG") != NULL);
+	if (opts_parse(argc, argv, &opts, &action, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (action == OPTS_HELP) {
+		fputs(opts_usage(), stdout);
+		return 0;
+	}
+	if (action == OPTS_VERSION) {
+		print_version();
+		return 0;
+	}
+	if (opts_check_env(&opts, err, sizeof(err)) < 0)
+		die("%s", err);
+	block_signals();
+	raise_nofile();
+	tune_malloc();
+
+	if (open_target(&opts, &tapfd) < 0)
+		return 1;
+	if (opts.api_socket) {
+		api_fd = api_socket_open(opts.api_socket);
+		if (api_fd < 0) {
+			close(tapfd);
+			if (opts.target_type == S4N_TARGET_BESS)
+				(void)unlink(opts.target);
+			return 1;
+		}
+	}
+	ctx.opts = &opts;
+	if (s4n_ctx_init(&ctx, tapfd) < 0)
+		goto fail;
+	if (api_fd >= 0) {
+		ctx.api = api_server_start(&ctx, api_fd, opts.api_socket);
+		api_fd = -1;
+	}
+	if (opts.enable_sandbox && sandbox_enter(&opts) < 0)
+		goto fail;
+	if (opts.enable_seccomp && seccomp_install() < 0)
+		goto fail;
+	print_summary(&opts);
+	if (report_ready(opts.ready_fd) < 0)
+		goto fail;
+
+	status = s4n_run(&ctx);
+	api_server_stop(ctx.api);
+	s4n_ctx_fini(&ctx);
+	return status;
+
+fail:
+	if (api_fd >= 0) {
+		close(api_fd);
+		(void)unlink(opts.api_socket);
+	}
+	api_server_stop(ctx.api);
+	s4n_ctx_fini(&ctx);
+	return 1;
 }
