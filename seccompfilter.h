@@ -6,6 +6,11 @@
 #ifndef S4N_SECCOMPFILTER_H
 #define S4N_SECCOMPFILTER_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <seccomp.h>
+
 /**
  * seccomp_install() - load the allow-list filter on every thread of the
  * process. Called by main() once, after sandbox_enter() and after every
@@ -16,5 +21,20 @@
  * Return: 0, or -1 after logging exactly one line.
  */
 int seccomp_install(void);
+
+/**
+ * seccomp_filter_build() - build the filter without loading it. Called by
+ * seccomp_install(), and by tests/test-seccomp.c to build it for every
+ * architecture libseccomp knows.
+ * @arch:	SCMP_ARCH_NATIVE, or another SCMP_ARCH_* token
+ * @self:	the only process kill() and tgkill() may signal
+ * @ret_ctx:	the filter, for seccomp_load() or seccomp_export_bpf();
+ *		the caller releases it
+ * @ret_bad:	on failure, the call or attribute that could not be added
+ *
+ * Return: 0, or -errno from libseccomp.
+ */
+int seccomp_filter_build(uint32_t arch, pid_t self, scmp_filter_ctx *ret_ctx,
+			 const char **ret_bad);
 
 #endif /* S4N_SECCOMPFILTER_H */

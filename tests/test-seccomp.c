@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test-seccomp.c - the --enable-seccomp filter, loaded in forked children
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ *
+ * Each case forks; the child loads the filter and makes one kind of call
+ * with harmless arguments, so that an allowed call fails with EBADF or
+ * EFAULT, a denied one with EPERM, and a forbidden one kills the child
+ * with SIGSYS. The parent prints TAP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "seccompfilter.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Child exit codes */
+#define CHILD_OK 0
+#define CHILD_WRONG 1		/* the call did not behave as expected */
+#define CHILD_NO_FILTER 2	/* seccomp_install() failed */
+
+static int test_no;
+static int failures;
+static pid_t child_pid;		/* in the child, read before the filter */
+
+static void report(bool ok, const char *name)
+{
+	test_no++;
+	if (!ok)
+		failures++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", test_no, name);
+	fflush(stdout);
+}
+
+/*
+ * run_child() - fork, run @fn in the child with the filter loaded.
+ * @ret_sig:	the signal that ended the child, or 0
+ *
+ * Return: the child's exit code, or -1 if a signal ended it.
+ */
+static int run_child(int (*fn)(void), bool load, int *ret_sig)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(99);
+	}
+	if (pid == 0) {
+		child_pid = (pid_t)syscall(SYS_getpid);
+		if (load && seccomp_install() < 0)
+			_exit(CHILD_NO_FILTER);
+		_exit(fn());
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		perror("waitpid");
+		exit(99);
+	}
+	*ret_sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool child_exits(int (*fn)(void), int code)
+{
+	int sig;
+
+	return run_child(fn, true, &sig) == code;
+}
+
+static bool child_killed(int (*fn)(void))
+{
+	int sig;
+
+	return run_child(fn, true, &sig) < 0 && sig == SIGSYS;
+}
+
+/* expect() - the call returned -1 with @err */
+static int expect(long rc, int err)
+{
+	return rc == -1 && errno == err ? CHILD_OK : CHILD_WRONG;
+}
+
+/* --- allowed ------------------------------------------------------------ */
+
+static int do_getpid(void)
+{
+	return syscall(SYS_getpid) == child_pid ? CHILD_OK : CHILD_WRONG;
+}
+
+static int do_close_bad(void)
+{
+	return expect(close(-1), EBADF);
+}
+
+static int do_socket_inet(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return CHILD_WRONG;
+	close(fd);
+	return CHILD_OK;
+}
+
+static int do_open_readonly(void)
+{
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+
+	/* a missing file is fine too: the filter let the call through */
+	if (fd < 0 && errno == EPERM)
+		return CHILD_WRONG;
+	if (fd >= 0)
+		close(fd);
+	return CHILD_OK;
+}
+
+static int do_ioctl_fionread_bad(void)
+{
+	int n;
+
+	return expect(ioctl(-1, FIONREAD, &n), EBADF);
+}
+
+static int do_mmap_rw(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return CHILD_WRONG;
+	return munmap(p, 4096) == 0 ? CHILD_OK : CHILD_WRONG;
+}
+
+static int do_kill_self(void)
+{
+	return kill(getpid(), 0) == 0 ? CHILD_OK : CHILD_WRONG;
+}
+
+static int do_malloc(void)
+{
+	/* large enough for mmap, then small ones for brk */
+	char *big = malloc(1 << 20), *small = malloc(64);
+	int ok = big && small;
+
+	if (ok) {
+		memset(big, 1, 1 << 20);
+		memset(small, 1, 64);
+	}
+	free(big);
+	free(small);
+	return ok ? CHILD_OK : CHILD_WRONG;
+}
+
+/* --- denied with EPERM ---------------------------------------------------- */
+
+static int do_uname(void)
+{
+	struct utsname u;
+
+	return expect(uname(&u), EPERM);
+}
+
+static int do_socket_netlink(void)
+{
+	return expect(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0), EPERM);
+}
+
+static int do_socket_packet(void)
+{
+	return expect(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), EPERM);
+}
+
+static int do_ioctl_tiocsti(void)
+{
+	char c = 'x';
+
+	/* fd -1: had the filter let it through, EBADF */
+	return expect(ioctl(-1, TIOCSTI, &c), EPERM);
+}
+
+static int do_open_write(void)
+{
+	return expect(open("/nonexistent/x", O_WRONLY | O_CLOEXEC), EPERM);
+}
+
+static int do_open_creat(void)
+{
+	return expect(open("/nonexistent/x", O_RDONLY | O_CREAT | O_CLOEXEC,
+			   0600),
+		      EPERM);
+}
+
+static int do_mmap_exec(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED && errno == EPERM ? CHILD_OK : CHILD_WRONG;
+}
+
+static int do_mprotect_exec(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	if (p == MAP_FAILED)
+		return CHILD_WRONG;
+	return expect(mprotect(p, 4096, PROT_READ | PROT_EXEC), EPERM);
+}
+
+static int do_kill_other(void)
+{
+	/* signal 0 to the parent: only a permission check */
+	return expect(kill(getppid(), 0), EPERM);
+}
+
+/* --- killed ------------------------------------------------------------- */
+
+static int do_unshare(void)
+{
+	(void)unshare(0);
+	return CHILD_WRONG;
+}
+
+static int do_setns(void)
+{
+	(void)setns(-1, 0);
+	return CHILD_WRONG;
+}
+
+static int do_execve(void)
+{
+	char *const argv[] = { NULL };
+
+	(void)execve("/nonexistent", argv, argv);
+	return CHILD_WRONG;
+}
+
+static int do_ptrace(void)
+{
+	(void)syscall(SYS_ptrace, -1L, 0L, 0L, 0L);
+	return CHILD_WRONG;
+}
+
+static int do_mount(void)
+{
+	(void)syscall(SYS_mount, NULL, NULL, NULL, 0L, NULL);
+	return CHILD_WRONG;
+}
+
+static int do_bpf(void)
+{
+	(void)syscall(SYS_bpf, -1L, NULL, 0L);
+	return CHILD_WRONG;
+}
+
+static int do_clone(void)
+{
+	/* fork() is clone() in glibc */
+	if (fork() == 0)
+		_exit(0);
+	return CHILD_WRONG;
+}
+
+#if defined(__x86_64__)
+/* i386 getpid (20) through int 0x80: another ABI, never ours */
+static int do_int80(void)
+{
+	long rc;
+
+	__asm__ volatile("int $0x80" : "=a"(rc) : "a"(20L) : "memory");
+	(void)rc;
+	return CHILD_WRONG;
+}
+
+/* x32 getpid: the x86_64 number with bit 30 set */
+static int do_x32(void)
+{
+	(void)syscall(0x40000000L | SYS_getpid);
+	return CHILD_WRONG;
+}
+#endif
+
+/* --- threads: TSYNC puts the filter on a thread started before ----------- */
+
+static int thread_result = CHILD_WRONG;
+static pthread_barrier_t barrier;
+
+static void *thread_fn(void *arg)
+{
+	struct utsname u;
+
+	(void)arg;
+	pthread_barrier_wait(&barrier);	/* running: load the filter */
+	pthread_barrier_wait(&barrier);	/* filter loaded by main thread */
+	thread_result = expect(uname(&u), EPERM);
+	return NULL;
+}
+
+static int do_thread(void)
+{
+	pthread_t t;
+
+	pthread_barrier_init(&barrier, NULL, 2);
+	if (pthread_create(&t, NULL, thread_fn, NULL))
+		return CHILD_NO_FILTER;
+	pthread_barrier_wait(&barrier);
+	if (seccomp_install() < 0)
+		return CHILD_NO_FILTER;
+	pthread_barrier_wait(&barrier);
+	pthread_join(t, NULL);
+	return thread_result;
+}
+
+/* --- a kernel without seccomp -------------------------------------------- */
+
+static int err_pipe[2];
+
+/*
+ * Pretend the kernel lacks seccomp: a first filter makes
+ * prctl(PR_GET_SECCOMP) fail with EINVAL, as it does without
+ * CONFIG_SECCOMP. seccomp_install() must then refuse with one line.
+ */
+static int do_no_seccomp(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
+				     SCMP_SYS(prctl), 1,
+				     SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP)) < 0 ||
+	    seccomp_load(ctx) < 0)
+		return CHILD_WRONG;
+	seccomp_release(ctx);
+	if (dup2(err_pipe[1], STDERR_FILENO) < 0)
+		return CHILD_WRONG;
+	return seccomp_install() == -1 ? CHILD_OK : CHILD_WRONG;
+}
+
+static void test_no_seccomp(void)
+{
+	char buf[512] = "";
+	ssize_t n;
+	int sig, code;
+
+	if (pipe(err_pipe) < 0) {
+		perror("pipe");
+		exit(99);
+	}
+	code = run_child(do_no_seccomp, false, &sig);
+	close(err_pipe[1]);
+	n = read(err_pipe[0], buf, sizeof(buf) - 1);
+	close(err_pipe[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	report(code == CHILD_OK, "no seccomp in the kernel: install fails");
+	report(strstr(buf, "does not support seccomp") &&
+		       strchr(buf, '\n') == buf + strlen(buf) - 1,
+	       "no seccomp in the kernel: exactly one clear line");
+}
+
+/* --- every architecture --------------------------------------------------- */
+
+static const char *const arch_names[] = {
+	"x86", "x86_64", "x32", "arm", "aarch64", "loongarch64", "m68k",
+	"mips", "mipsel", "mips64", "mipsel64", "mips64n32", "mipsel64n32",
+	"parisc", "parisc64", "ppc", "ppc64", "ppc64le", "riscv64", "s390",
+	"s390x", "sh", "sheb",
+};
+
+/* The same rules build and compile to BPF for each ABI libseccomp knows */
+static void test_arches(void)
+{
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++) {
+		uint32_t arch = seccomp_arch_resolve_name(arch_names[i]);
+		scmp_filter_ctx ctx;
+		const char *bad;
+		char name[96];
+		int rc;
+
+		if (arch == 0)
+			continue;	/* older libseccomp */
+		rc = seccomp_filter_build(arch, 1, &ctx, &bad);
+		if (rc == 0) {
+			rc = seccomp_export_bpf(ctx, null);
+			seccomp_release(ctx);
+		}
+		snprintf(name, sizeof(name), "filter builds for %s",
+			 arch_names[i]);
+		report(rc == 0, name);
+		if (rc)
+			printf("# %s: %s: %s\n", arch_names[i], bad,
+			       strerror(-rc));
+	}
+	close(null);
+}
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} allowed[] = {
+		{ "allowed: getpid", do_getpid },
+		{ "allowed: close(-1) fails with EBADF", do_close_bad },
+		{ "allowed: socket(AF_INET)", do_socket_inet },
+		{ "allowed: open read-only", do_open_readonly },
+		{ "allowed: ioctl(FIONREAD) on -1 fails with EBADF",
+		  do_ioctl_fionread_bad },
+		{ "allowed: mmap read-write", do_mmap_rw },
+		{ "allowed: kill(self, 0)", do_kill_self },
+		{ "allowed: malloc and free", do_malloc },
+	}, denied[] = {
+		{ "denied with EPERM: uname", do_uname },
+		{ "denied with EPERM: socket(AF_NETLINK)", do_socket_netlink },
+		{ "denied with EPERM: socket(AF_PACKET)", do_socket_packet },
+		{ "denied with EPERM: ioctl(TIOCSTI)", do_ioctl_tiocsti },
+		{ "denied with EPERM: open for writing", do_open_write },
+		{ "denied with EPERM: open with O_CREAT", do_open_creat },
+		{ "denied with EPERM: mmap(PROT_EXEC)", do_mmap_exec },
+		{ "denied with EPERM: mprotect(PROT_EXEC)", do_mprotect_exec },
+		{ "denied with EPERM: kill(parent, 0)", do_kill_other },
+	}, killed[] = {
+		{ "killed: unshare(0)", do_unshare },
+		{ "killed: setns(-1, 0)", do_setns },
+		{ "killed: execve", do_execve },
+		{ "killed: ptrace", do_ptrace },
+		{ "killed: mount", do_mount },
+		{ "killed: bpf", do_bpf },
+		{ "killed: fork", do_clone },
+#if defined(__x86_64__)
+		{ "killed: i386 syscall through int 0x80", do_int80 },
+		{ "killed: x32 syscall", do_x32 },
+#endif
+	};
+	size_t n_arches = 0;
+	int sig;
+
+	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
+		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
+	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
+				   ARRAY_SIZE(killed) + n_arches + 5);
+
+	/* Without the filter the "denied" calls must succeed, or the
+	 * EPERM below would prove nothing. */
+	report(run_child(do_uname, false, &sig) == CHILD_WRONG,
+	       "without the filter uname succeeds");
+
+	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
+		report(child_exits(allowed[i].fn, CHILD_OK), allowed[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
+		report(child_exits(denied[i].fn, CHILD_OK), denied[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(killed); i++)
+		report(child_killed(killed[i].fn), killed[i].name);
+
+	report(run_child(do_thread, false, &sig) == CHILD_OK,
+	       "a thread started before the filter is filtered too");
+	report(run_child(do_getpid, false, &sig) == CHILD_OK &&
+		       prctl(PR_GET_SECCOMP) == 0,
+	       "the parent is not filtered");
+	test_no_seccomp();
+	test_arches();
+	return failures ? 1 : 0;
+}
