@@ -149,7 +149,7 @@ static void derive_addresses(struct s4n_opts *o)
 	o->vguest = addr_add4(o->vnetwork, S4N_OFF_GUEST);
 	o->vhost6 = addr_add6(&o->vprefix6, S4N_OFF_HOST);
 	o->vdns6 = addr_add6(&o->vprefix6, S4N_OFF_DNS);
-	o->vguest6 = addr_add6(&o->vprefix6, S4N_OFF_GUEST);
+	o->vguest6 = addr_add6(&o->vprefix6, S4N_OFF_GUEST6);
 }
 
 static int parse_fd(const char *opt, const char *arg, int *ret, char *err,
@@ -473,7 +473,15 @@ static int check_fd(const char *opt, int fd, char *err, size_t errlen)
 	return 0;
 }
 
-/* first address of family @family on interface @name */
+static bool is_link_local(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 &&
+	       IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
+/* an address of family @family on interface @name; for IPv6 a global one
+ * when there is one, since a link-local source cannot reach the host's
+ * other networks */
 static int ifaddr_lookup(const char *name, int family, void *ret_sa,
 			 size_t salen)
 {
@@ -486,9 +494,12 @@ static int ifaddr_lookup(const char *name, int family, void *ret_sa,
 		if (!i->ifa_addr || i->ifa_addr->sa_family != family ||
 		    strcmp(i->ifa_name, name))
 			continue;
+		if (rc == 0 && is_link_local(i->ifa_addr))
+			continue;
 		memcpy(ret_sa, i->ifa_addr, salen);
 		rc = 0;
-		break;
+		if (!is_link_local(i->ifa_addr))
+			break;
 	}
 	freeifaddrs(list);
 	return rc;

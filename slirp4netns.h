@@ -24,6 +24,8 @@
 #define S4N_OFF_DHCP_START 15
 #define S4N_OFF_DHCP_END 30
 #define S4N_OFF_GUEST 100
+/* prefix::100, the IPv6 address --configure gives the guest */
+#define S4N_OFF_GUEST6 0x100
 
 enum s4n_netns_type {
 	S4N_NETNS_PID,
