@@ -18,8 +18,8 @@ int fdpass_send(int sock, int fd);
  * fdpass_recv() - receive one fd sent by fdpass_send(), close-on-exec.
  * Called by the parent.
  *
- * Return: 0 and *@ret_fd, -EPIPE if the peer closed without sending, or
- * -errno.
+ * Return: 0 and *@ret_fd, -EPIPE if the peer closed without sending,
+ * -EBADMSG if the message did not carry exactly one fd, or -errno.
  */
 int fdpass_recv(int sock, int *ret_fd);
 
