@@ -26,7 +26,8 @@
 # Helpers (see each function for details):
 #   TAP:      plan N | done_testing, ok NAME CMD..., nok NAME CMD...,
 #             must NAME CMD... (ok, or Bail out!), is GOT WANT NAME,
-#             like TEXT REGEX NAME, unlike TEXT REGEX NAME, pass NAME,
+#             like TEXT REGEX NAME, unlike TEXT REGEX NAME,
+#             has TEXT STRING NAME, pass NAME,
 #             fail NAME [DIAG...], skip REASON [COUNT], diag TEXT...,
 #             skip_all REASON, require_cmd CMD..., bail_out REASON.
 #             Checks never stop the test (they return 0, even with set -e);
@@ -34,9 +35,10 @@
 #   Users:    setup_user, as_user CMD..., user_binary PATH
 #   Guests:   start_guest [--user U] [--rootless] [--no-mount],
 #             guest CMD... (GUEST_PID; guest_in PID CMD... for another one)
-#   Daemon:   start_daemon [--user U] [--rfd N] [--efd N] [--no-ready]
-#                          [--wrap WORD]... [--] ARGS...
-#             (DAEMON_PID, DAEMON_LOG, EXIT_WFD), stop_daemon [-s SIG] [PID],
+#   Daemon:   start_daemon [--user U] [--rfd N] [--efd N] [--no-ready |
+#                          --no-wait] [--wrap WORD]... [--] ARGS...
+#             (DAEMON_PID, DAEMON_LOG, EXIT_WFD), wait_ready [--eof],
+#             close_exit_fd, stop_daemon [-s SIG] [PID],
 #             wait_exit PID [TIMEOUT], run_s4n [--user U] ARGS...
 #             (RUN_STATUS, RUN_OUT, RUN_ERR), stray_daemons, helper_bin NAME
 #   Servers:  start_tcp_server [--http] [--user U] ADDR PORT (SERVER_PID),
@@ -207,6 +209,16 @@ like()
 		return 0
 	fi
 	fail "$3" "text:  '$1'" "regex: '$2'"
+}
+
+# has TEXT STRING NAME - TEXT contains STRING (a fixed string)
+has()
+{
+	if [[ $1 == *"$2"* ]]; then
+		pass "$3"
+		return 0
+	fi
+	fail "$3" "text: '$1'" "does not contain: '$2'"
 }
 
 # unlike TEXT REGEX NAME - TEXT does not match
@@ -616,13 +628,15 @@ guest()
 # The daemon
 # ---------------------------------------------------------------------------
 
-# start_daemon [--user U] [--rfd N] [--efd N] [--no-ready] [--wrap WORD]...
-#              [--] ARGS... - start the binary under test in the background.
+# start_daemon [--user U] [--rfd N] [--efd N] [--no-ready | --no-wait]
+#              [--wrap WORD]... [--] ARGS... - start the binary under test
+#              in the background.
 #
 # Ready: unless --no-ready, a pipe is wired to fd N (default 5) and, unless
 # --rfd was given (then ARGS must contain the -r option itself, as Podman
 # writes it), "--ready-fd=5" is put in front of ARGS.  We wait (bounded)
-# for the "1" the daemon writes there.
+# for the "1" the daemon writes there; with --no-wait, call wait_ready
+# later instead.
 # --efd N: the read end of another pipe is wired to fd N (ARGS must say
 # "-e N"); the write end stays with us in EXIT_WFD: `close_exit_fd` makes
 # the daemon see the hang-up.
@@ -636,20 +650,21 @@ guest()
 start_daemon()
 {
 	local user= rfd= efd= ready=1 wrap=() bin="$S4N_BINARY" args
-	local rd= w= er= c st=0
+	local rd= w= er= pipe=1
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--user) user=$2; shift 2 ;;
 		--rfd) rfd=$2; shift 2 ;;
 		--efd) efd=$2; shift 2 ;;
-		--no-ready) ready=; shift ;;
+		--no-ready) ready=; pipe=; shift ;;
+		--no-wait) ready=; shift ;;
 		--wrap) wrap+=("$2"); shift 2 ;;
 		--) shift; break ;;
 		*) break ;;
 		esac
 	done
 	args=("$@")
-	if [ -n "$ready" ] && [ -z "$rfd" ]; then
+	if [ -n "$pipe" ] && [ -z "$rfd" ]; then
 		rfd=5
 		args=(--ready-fd=5 "${args[@]}")
 	fi
@@ -696,20 +711,35 @@ start_daemon()
 		exec {er}<&-
 		_S4N_LIB_FDS+=("$EXIT_WFD")
 	fi
-	if [ -z "$rfd" ]; then
+	[ -n "$w" ] && exec {w}>&-
+	READY_RFD=$rd
+	if [ -z "$ready" ] || [ -z "$rd" ]; then
 		return 0
 	fi
-	exec {w}>&-
-	c=
-	read -r -t "$S4N_TIMEOUT" -N 1 -u "$rd" c || st=$?
-	exec {rd}<&-
-	if [ -z "$ready" ]; then
-		return 0
+	wait_ready
+}
+
+# wait_ready [--eof] - wait (bounded) for the "1" on the ready pipe of the
+# last daemon started (for start_daemon --no-wait), then close our end.
+# --eof: also require that the daemon closes its end after the "1".
+# Return: 0 if ready, 1 otherwise (with the daemon log on stderr).
+wait_ready()
+{
+	local c= rest= st=0 est=0
+	read -r -t "$S4N_TIMEOUT" -N 1 -u "$READY_RFD" c || st=$?
+	if [ "$c" = 1 ] && [ "${1:-}" = --eof ]; then
+		read -r -t "$S4N_TIMEOUT" -N 1 -u "$READY_RFD" rest || est=$?
 	fi
+	exec {READY_RFD}<&-
 	if [ "$c" != 1 ]; then
 		echo "daemon did not report ready (read status $st," \
 			"got '$c'); log:" >&2
 		cat "$DAEMON_LOG" >&2
+		return 1
+	fi
+	if [ "${1:-}" = --eof ] && { [ "$est" -ne 1 ] || [ -n "$rest" ]; }; then
+		echo "ready fd not closed after the \"1\" (status $est," \
+			"got '$rest')" >&2
 		return 1
 	fi
 	return 0

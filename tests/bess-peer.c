@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bess-peer.c - test peer for --target-type=bess: bridges a TAP to the socket
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ *
+ * Usage: bess-peer SOCKET TAPNAME
+ *
+ * Plays the part User Mode Linux plays with its BESS transport: connects a
+ * SOCK_SEQPACKET UNIX socket to SOCKET, where the daemon listens, and
+ * exchanges one Ethernet frame per message.  The frames come from and go to
+ * TAPNAME, a TAP device it creates in the current network namespace, so that
+ * ordinary tools (ip, ping, socat, udhcpc) can be used over the BESS link.
+ *
+ * Stages: open the TAP, connect (retrying while the socket is not there
+ * yet), write "ready\n" to fd 3 if it is open (the
+ * tests wait on it), then copy frames both ways until the daemon hangs up
+ * (exit 0) or an error (exit 1).  Frame counts go to stderr at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* Room for the largest frame the daemon can send (MTU 65521 + header). */
+#define FRAME_MAX (65536 + 64)
+/* Connection attempts, 10 ms apart: 10 s in all. */
+#define CONNECT_TRIES 1000
+
+struct counters {
+	uint64_t to_daemon;
+	uint64_t from_daemon;
+};
+
+static int open_tap(const char *name)
+{
+	struct ifreq ifr;
+	int fd;
+
+	if (strlen(name) >= IFNAMSIZ) {
+		fprintf(stderr, "bess-peer: TAP name \"%s\" too long\n", name);
+		return -1;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		perror("bess-peer: /dev/net/tun");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		perror("bess-peer: TUNSETIFF");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int connect_bess(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "bess-peer: socket path \"%s\" too long\n",
+			path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		perror("bess-peer: socket");
+		return -1;
+	}
+	/*
+	 * The daemon may report ready only once a peer is connected (Debian's
+	 * slirp4netns does), so the test starts us without waiting for it:
+	 * until the socket is there and listening, try again, for a bounded
+	 * time.
+	 */
+	for (int i = 0; i < CONNECT_TRIES; i++) {
+		const struct timespec ts = {.tv_nsec = 10 * 1000 * 1000};
+
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return fd;
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "bess-peer: connect \"%s\": %s\n", path,
+		strerror(errno));
+	close(fd);
+	return -1;
+}
+
+/* Tell the test we are connected; fd 3 is optional. */
+static void report_ready(void)
+{
+	static const char msg[] = "ready\n";
+
+	if (fcntl(3, F_GETFD) < 0)
+		return;
+	if (write(3, msg, sizeof(msg) - 1) < 0)
+		perror("bess-peer: write ready");
+	close(3);
+}
+
+/*
+ * Copy every frame waiting on the TAP to the socket.  A frame the socket
+ * cannot take right now is dropped, as a real link would drop it.
+ * Return: 0, or -1 on a fatal error.
+ */
+static int tap_to_sock(int tap, int sock, uint8_t *buf, struct counters *c)
+{
+	for (;;) {
+		ssize_t n = read(tap, buf, FRAME_MAX);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n <= 0) {
+			perror("bess-peer: read TAP");
+			return -1;
+		}
+		if (send(sock, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			if (errno == EAGAIN || errno == ENOBUFS)
+				continue;
+			perror("bess-peer: send");
+			return -1;
+		}
+		c->to_daemon++;
+	}
+}
+
+/*
+ * Copy every message waiting on the socket to the TAP.
+ * Return: 0, 1 when the daemon hung up, or -1 on a fatal error.
+ */
+static int sock_to_tap(int sock, int tap, uint8_t *buf, struct counters *c)
+{
+	for (;;) {
+		ssize_t n = recv(sock, buf, FRAME_MAX, MSG_DONTWAIT);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n < 0) {
+			perror("bess-peer: recv");
+			return -1;
+		}
+		if (n == 0)
+			return 1;
+		/* The TAP may refuse a frame (e.g. over its MTU): drop it. */
+		if (write(tap, buf, n) < 0 && errno != EAGAIN)
+			perror("bess-peer: write TAP");
+		c->from_daemon++;
+	}
+}
+
+static int bridge(int tap, int sock, struct counters *c)
+{
+	static uint8_t buf[FRAME_MAX];
+	struct pollfd pfd[2] = {
+	    {.fd = tap, .events = POLLIN},
+	    {.fd = sock, .events = POLLIN},
+	};
+
+	for (;;) {
+		int r;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("bess-peer: poll");
+			return -1;
+		}
+		if (pfd[1].revents) {
+			r = sock_to_tap(sock, tap, buf, c);
+			if (r != 0)
+				return r > 0 ? 0 : -1;
+		}
+		if (pfd[0].revents && tap_to_sock(tap, sock, buf, c) < 0)
+			return -1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct counters c = {0};
+	int tap, sock, r;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: bess-peer SOCKET TAPNAME\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	tap = open_tap(argv[2]);
+	if (tap < 0)
+		return 1;
+	sock = connect_bess(argv[1]);
+	if (sock < 0)
+		return 1;
+	report_ready();
+	r = bridge(tap, sock, &c);
+	fprintf(stderr, "bess-peer: %llu frames to the daemon, %llu from it\n",
+		(unsigned long long)c.to_daemon,
+		(unsigned long long)c.from_daemon);
+	close(sock);
+	close(tap);
+	return r < 0 ? 1 : 0;
+}
