@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# benchmarks/report.py - turn run.sh's samples into the table, JSON lines,
+# RESULTS.md and the ratio chart
+#
+# Copyright (C) 2026 The slirp4netns authors
+#
+# Usage: report.py OUTDIR RESULTS.md
+# Reads OUTDIR/samples.tsv (impl, figure, unit, value per line),
+# OUTDIR/failures.tsv and OUTDIR/meta.env; writes the table to stdout,
+# OUTDIR/results.jsonl, RESULTS.md and, next to it, results.svg (and
+# results.png) when gnuplot is installed.
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+IMPLS = ["ours", "slirp4netns", "pasta", "veth"]
+BASE = "slirp4netns"
+
+# figure, what it is, which way is better, chart group
+FIGURES = [
+    ("tcp_g2h_mtu1500", "TCP guest→host, MTU 1500", "high", "tput"),
+    ("tcp_h2g_mtu1500", "TCP host→guest, MTU 1500", "high", "tput"),
+    ("tcp_g2h_mtu65520", "TCP guest→host, MTU 65520", "high", "tput"),
+    ("tcp_h2g_mtu65520", "TCP host→guest, MTU 65520", "high", "tput"),
+    ("fwd_h2g_mtu1500", "port forward host→guest, MTU 1500", "high", "tput"),
+    ("fwd_g2h_mtu1500", "port forward guest→host, MTU 1500", "high", "tput"),
+    ("fwd_h2g_mtu65520", "port forward host→guest, MTU 65520", "high",
+     "tput"),
+    ("fwd_g2h_mtu65520", "port forward guest→host, MTU 65520", "high",
+     "tput"),
+    ("crr", "new TCP connections guest→host", "high", "tput"),
+    ("lat_tcp_p50", "TCP 1-byte round trip p50 (pinned)", "low", "lat"),
+    ("lat_tcp_p99", "TCP 1-byte round trip p99 (pinned)", "low", "lat"),
+    ("lat_udp_p50", "UDP 1-byte round trip p50 (pinned)", "low", "lat"),
+    ("lat_udp_p99", "UDP 1-byte round trip p99 (pinned)", "low", "lat"),
+    ("startup", "launch to ready", "low", None),
+    ("cpu_per_gb", "daemon CPU per GB, upload MTU 65520", "low", None),
+    ("idle_cpu", "daemon CPU while idle", "low", None),
+    ("idle_wakeups", "daemon context switches while idle", "low", None),
+    ("rss_idle", "RSS idle", "low", None),
+    ("pss_idle", "PSS idle", "low", None),
+    ("rss_bulk", "RSS after bulk transfers", "low", None),
+    ("pss_bulk", "PSS after bulk transfers", "low", None),
+    ("conns_ok", "idle TCP connections established", "high", None),
+    ("rss_conns", "RSS with the idle connections open", "low", None),
+    ("pss_conns", "PSS with the idle connections open", "low", None),
+    ("conns_tcp_p50", "TCP round trip p50 with them open", "low", None),
+    ("conns_p50_vs_idle", "that p50 / idle p50", "low", None),
+]
+
+
+def read_tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [l.rstrip("\n").split("\t") for l in f if l.strip()]
+
+
+def read_meta(path):
+    meta = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("=")
+                meta[k] = v.strip()
+    return meta
+
+
+def summarize(samples):
+    vals, units = {}, {}
+    for impl, fig, unit, value in samples:
+        try:
+            v = float(value)
+        except ValueError:
+            continue
+        vals.setdefault((impl, fig), []).append(v)
+        units[fig] = unit
+    stats = {}
+    for key, v in vals.items():
+        stats[key] = {"value": statistics.median(v), "min": min(v),
+                      "max": max(v), "n": len(v)}
+    # Derived: the round trip with N idle connections over the idle one.
+    for impl in IMPLS:
+        a, b = stats.get((impl, "conns_tcp_p50")), stats.get(
+            (impl, "lat_tcp_p50"))
+        if a and b and b["value"] > 0:
+            r = a["value"] / b["value"]
+            stats[(impl, "conns_p50_vs_idle")] = {"value": r, "min": r,
+                                                  "max": r, "n": 1}
+            units["conns_p50_vs_idle"] = "x"
+    for (impl, fig), s in stats.items():
+        base = stats.get((BASE, fig))
+        s["ratio"] = (s["value"] / base["value"]
+                      if base and base["value"] else None)
+    return stats, units
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 1000:
+        return "%.0f" % v
+    if a >= 100:
+        return "%.1f" % v
+    if a >= 1:
+        return "%.2f" % v
+    return "%.3g" % v
+
+
+def ordered(stats):
+    known = [f[0] for f in FIGURES]
+    extra = sorted({fig for _, fig in stats} - set(known))
+    for fig in known + extra:
+        for impl in IMPLS:
+            if (impl, fig) in stats:
+                yield impl, fig, stats[(impl, fig)]
+
+
+def print_table(stats, units):
+    rows = [("implementation", "figure", "value", "unit", "ratio", "min",
+             "max", "n")]
+    for impl, fig, s in ordered(stats):
+        rows.append((impl, fig, fmt(s["value"]), units.get(fig, ""),
+                     fmt(s["ratio"]), fmt(s["min"]), fmt(s["max"]),
+                     str(s["n"])))
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip())
+
+
+def write_jsonl(path, stats, units):
+    with open(path, "w") as f:
+        for impl, fig, s in ordered(stats):
+            f.write(json.dumps({"impl": impl, "figure": fig,
+                                "value": s["value"],
+                                "unit": units.get(fig, ""),
+                                "ratio": s["ratio"], "min": s["min"],
+                                "max": s["max"], "n": s["n"]}) + "\n")
+
+
+def chart(stats, outdir, stem):
+    """Clustered bars of the throughput and latency ratios, log scale."""
+    gp = shutil.which("gnuplot")
+    impls = [i for i in IMPLS if i != BASE and
+             any(k[0] == i for k in stats)]
+    figs = [f for f in FIGURES if f[3] and
+            any((i, f[0]) in stats for i in impls)]
+    if not gp or not impls or not figs:
+        return []
+    dat = os.path.join(outdir, "chart.dat")
+    with open(dat, "w") as f:
+        f.write("figure " + " ".join(impls) + "\n")
+        for fig, _, _, _ in figs:
+            r = [stats.get((i, fig), {}).get("ratio") for i in impls]
+            f.write(fig + " " + " ".join(
+                "%.4f" % x if x else "NaN" for x in r) + "\n")
+    made = []
+    for term, ext in (("svg size 1000,520 dynamic font 'sans,11'", "svg"),
+                      ("pngcairo size 1000,520 font 'sans,10'", "png")):
+        out = stem + "." + ext
+        script = f"""
+set terminal {term}
+set output '{out}'
+set title 'Ratio to slirp4netns (same run): throughput and connections/s higher is better, latency lower is better'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set datafile missing 'NaN'
+set logscale y 2
+set grid ytics
+set ylabel 'ratio to slirp4netns (log scale)'
+set xtics rotate by -35 noenhanced
+set key top left noenhanced
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
+plot for [c=2:{len(impls) + 1}] '{dat}' using c:xtic(1) title columnheader
+"""
+        try:
+            subprocess.run([gp], input=script, text=True, check=True,
+                           capture_output=True, timeout=60)
+            made.append(out)
+        except (subprocess.SubprocessError, OSError):
+            pass
+    return made
+
+
+def cell(s):
+    if not s:
+        return "n/a"
+    t = fmt(s["value"])
+    if s["n"] > 1:
+        t += " (%s–%s)" % (fmt(s["min"]), fmt(s["max"]))
+    if s["ratio"] is not None:
+        t += " **×%s**" % fmt(s["ratio"])
+    return t
+
+
+def write_md(path, stats, units, meta, fails, charts):
+    impls = [i for i in IMPLS if any(k[0] == i for k in stats)] or IMPLS
+    L = []
+    L.append("# Benchmark results\n")
+    L.append("Generated by `benchmarks/run.sh` (`make bench`, as root) on "
+             f"{meta.get('date', '?')}; the run took "
+             f"{meta.get('runtime_s', '?')} s. Do not edit: run it again.\n")
+    L.append("Each cell: median (min–max over the runs) **×ratio to "
+             "slirp4netns's median in the same run**. Throughput and "
+             "connections/s: higher is better; everything else: lower is "
+             "better. "
+             f"{meta.get('iter', '?')} rounds, {meta.get('secs', '?')} s per "
+             "throughput run, all implementations interleaved in every "
+             "round.\n")
+    L.append("## Machine and versions\n")
+    for k, label in (("nproc", "CPUs"), ("cpu", "CPU model"),
+                     ("kernel", "kernel"), ("os", "OS"),
+                     ("ours_version", "ours"), ("ours", "ours, binary"),
+                     ("commit", "ours, source commit"),
+                     ("slirp4netns_version", "Debian's slirp4netns"),
+                     ("libslirp_pkg", "libslirp0 package"),
+                     ("pasta_pkg", "passt package (pasta)"),
+                     ("iperf3", "iperf3"), ("s4n_args", "extra daemon options"),
+                     ("nofile", "RLIMIT_NOFILE of every process")):
+        L.append(f"- {label}: {meta.get(k) or '-'}")
+    L.append("")
+    L.append("## Results\n")
+    L.append("| figure | unit | " + " | ".join(impls) + " |")
+    L.append("|---|---|" + "---|" * len(impls))
+    for fig, desc, _, _ in FIGURES:
+        if not any((i, fig) in stats for i in impls):
+            continue
+        L.append(f"| {desc} (`{fig}`) | {units.get(fig, '')} | " +
+                 " | ".join(cell(stats.get((i, fig))) for i in impls) + " |")
+    L.append("")
+    for c in charts:
+        if c.endswith(".svg"):
+            L.append(f"![throughput and latency ratios]({os.path.basename(c)})\n")
+    L.append("## How it is measured\n")
+    L.append(NOTES.format(conns=meta.get("conns", "?"),
+                          nofile=meta.get("nofile", "?"),
+                          idle=meta.get("idle_secs", "?")))
+    if fails:
+        L.append("## What failed in this run\n")
+        for f in fails:
+            L.append("- " + " / ".join(f))
+        L.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(L))
+
+
+NOTES = """\
+- Everything runs in a private network, mount and PID namespace that the
+  script creates (lo up, no route out); servers listen on 127.0.0.1 there
+  (veth: on the host end of the pair). No packet leaves the machine.
+- ours and slirp4netns run rootless as user `s4ntest`, with the same command
+  line `slirp4netns -c -m MTU -r FD -a SOCK PID tap0`, against a guest made
+  by `unshare --user --map-root-user --net`. pasta runs rootless too
+  (`--config-net -4 -m MTU -t none|127.0.0.1/PORT:5201 -u none -T none -U
+  none`), its template interface a veth with a default route in the private
+  namespace; its guest reaches the host through the gateway address, which
+  pasta maps to 127.0.0.1. veth is a plain veth pair, the kernel's limit.
+- Guests have IPv6 disabled, so that no frame the guest kernel sends on its
+  own (router solicitations, MLD) counts as a daemon wake-up.
+- Throughput: iperf3, one stream, `-c 10.0.2.2` from the guest (pasta: the
+  gateway; veth: the peer) and `-R`; port forwarding: iperf3 on the host
+  to 127.0.0.1:PORT, forwarded by `add_hostfwd` through the API socket
+  (pasta: `-t`; veth: straight to the guest's address), and `-R`.
+  Figures are the receiver's rate.
+- Latency: 1-byte request/response on one TCP connection (TCP_NODELAY) and
+  over UDP, guest to a host echo server, with the daemon, client and server
+  pinned to CPU 0 (taskset). Connection rate: connect, 1 byte each way,
+  close, unpinned, bounded in count and time.
+- Start-up: fork to the byte on --ready-fd (pasta: until its foreground
+  process returns with the namespace configured; veth: the `ip` commands),
+  through `setpriv` to the unprivileged user, median of repeated runs.
+- Footprint: Rss and Pss from /proc/PID/smaps_rollup: idle after start-up,
+  after all bulk runs, and with {conns} idle TCP connections from the guest
+  to a host server, each proven with a 1-byte round trip (all must
+  succeed). Every process runs with RLIMIT_NOFILE raised to {nofile}
+  (soft), which Debian's slirp4netns needs for that many connections.
+- CPU: utime+stime of the daemon (/proc/PID/stat) during each MTU-65520
+  upload, per GB received; idle: CPU and voluntary+nonvoluntary context
+  switches of all its threads over a {idle} s window, scaled to 10 s.
+"""
+
+
+def main():
+    outdir, results = sys.argv[1], sys.argv[2]
+    samples = read_tsv(os.path.join(outdir, "samples.tsv"))
+    fails = read_tsv(os.path.join(outdir, "failures.tsv"))
+    meta = read_meta(os.path.join(outdir, "meta.env"))
+    stats, units = summarize(samples)
+    print_table(stats, units)
+    write_jsonl(os.path.join(outdir, "results.jsonl"), stats, units)
+    stem = os.path.join(os.path.dirname(os.path.abspath(results)), "results")
+    charts = chart(stats, outdir, stem)
+    write_md(results, stats, units, meta, fails, charts)
+    if fails:
+        print("\n%d failure(s):" % len(fails))
+        for f in fails:
+            print("  " + " / ".join(f))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,734 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# benchmarks/run.sh - ours, Debian's slirp4netns, pasta and a veth pair,
+# measured side by side in one run
+#
+# Copyright (C) 2026 The slirp4netns authors
+#
+# Usage (as root): bash benchmarks/run.sh /path/to/our/slirp4netns
+#
+# Stages: check tools and build the C helpers; re-run this script inside a
+# private network, mount and PID namespace (so no packet leaves the machine
+# and every process dies with it); start one guest namespace per
+# implementation and MTU, each with its daemon; measure, interleaving the
+# implementations in every round so that drift hits all of them alike;
+# hand the samples to report.py for the table, JSON lines and RESULTS.md.
+#
+# Environment:
+#   BENCH_QUICK=1        one round, 1 s per figure, 100 connections
+#   BENCH_IMPLS="..."    subset of: ours slirp4netns pasta veth
+#   BENCH_FIGURES="..."  subset of: startup idle latency crr bulk fwd conns
+#   BENCH_ITER, BENCH_SECS, BENCH_CONNS   override rounds, seconds, count
+#   BENCH_S4N_ARGS="..." extra options for ours and slirp4netns alike
+#   BENCH_OUT=DIR        samples and reports (default benchmarks/out)
+#   BENCH_RESULTS=FILE   the Markdown report (default: benchmarks/RESULTS.md
+#                        for a complete full run, else DIR/RESULTS.md)
+set -euo pipefail
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ALL_IMPLS="ours slirp4netns pasta veth"
+ALL_FIGURES="startup idle latency crr bulk fwd conns"
+BUSER=s4ntest
+
+log() {
+	printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2
+}
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+# --- outer stage: checks, helpers, then the private namespaces ------------
+
+outer_main() {
+	local ours=${1:-} t work rc=0 i f
+
+	[ "$(id -u)" = 0 ] || die "must run as root (it creates namespaces)"
+	: "${BENCH_IMPLS:=$ALL_IMPLS}"
+	: "${BENCH_FIGURES:=$ALL_FIGURES}"
+	for i in $BENCH_IMPLS; do
+		[[ " $ALL_IMPLS " == *" $i "* ]] ||
+			die "BENCH_IMPLS: unknown implementation '$i'"
+	done
+	for f in $BENCH_FIGURES; do
+		[[ " $ALL_FIGURES " == *" $f "* ]] ||
+			die "BENCH_FIGURES: unknown figure group '$f'"
+	done
+	if [[ " $BENCH_IMPLS " == *" ours "* ]]; then
+		[ -n "$ours" ] || die "usage: run.sh /path/to/our/slirp4netns"
+		[ -x "$ours" ] || die "our binary '$ours' is not executable"
+		ours=$(realpath "$ours")
+	fi
+	for t in iperf3 python3 setpriv unshare nsenter ip ss socat taskset \
+		timeout cc; do
+		command -v "$t" >/dev/null || die "missing tool '$t'"
+	done
+	[[ " $BENCH_IMPLS " != *" slirp4netns "* ]] ||
+		[ -x /usr/bin/slirp4netns ] ||
+		die "/usr/bin/slirp4netns missing (apt-get install slirp4netns)"
+	[[ " $BENCH_IMPLS " != *" pasta "* ]] || command -v pasta >/dev/null ||
+		die "pasta missing (apt-get install passt)"
+
+	# Rootless rows run as this user; pasta refuses root altogether.
+	id "$BUSER" >/dev/null 2>&1 || useradd -m "$BUSER"
+	chmod 0666 /dev/net/tun
+
+	work=$(mktemp -d /tmp/s4n-bench.XXXXXX)
+	chmod 0755 "$work"
+	mkdir -m 1777 "$work/run"
+	for t in spawn rr conns; do
+		cc -O2 -std=gnu11 -Wall -Wextra -D_GNU_SOURCE \
+			-o "$work/$t" "$SRCDIR/$t.c" ||
+			{ rm -rf "$work"; die "cannot build $t.c"; }
+	done
+
+	if [ -n "${BENCH_QUICK:-}" ]; then t=300; else t=2400; fi
+	BENCH_INNER=1 BENCH_WORK=$work BENCH_OURS=$ours \
+		BENCH_IMPLS=$BENCH_IMPLS BENCH_FIGURES=$BENCH_FIGURES \
+		timeout -k 5 "$t" unshare --net --mount --pid --fork \
+		--mount-proc --kill-child bash "${BASH_SOURCE[0]}" || rc=$?
+	rm -rf "$work"
+	[ "$rc" = 124 ] && log "the whole run timed out after $t s"
+	return "$rc"
+}
+
+# --- inner stage: everything below runs in the private namespaces ---------
+
+W=${BENCH_WORK:-}
+declare -A GUEST DAEMON SRV FWD
+SAMPLES='' FAILS=''
+
+sample() { # impl figure unit value
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SAMPLES"
+}
+
+fail() { # impl figure reason
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$FAILS"
+	log "FAILED: $1 $2: $3"
+}
+
+want_fig() {
+	[[ " $BENCH_FIGURES " == *" $1 "* ]]
+}
+
+AS_USER=(setpriv --reuid="$BUSER" --regid="$BUSER" --init-groups --)
+
+in_guest() { # pid command...
+	local g=$1
+
+	shift
+	nsenter --net="/proc/$g/ns/net" -- "$@"
+}
+
+# The same as a command prefix, for timeout and taskset: sets NSENTER.
+ns_prefix() { # pid
+	NSENTER=(nsenter --net="/proc/$1/ns/net" --)
+}
+
+# utime + stime of a whole process, in clock ticks (proc(5) fields 14, 15)
+cpu_ticks() {
+	local s
+
+	s=$(<"/proc/$1/stat") || return 1
+	s=${s##*) }
+	# shellcheck disable=SC2086
+	set -- $s
+	echo $((${12} + ${13}))
+}
+
+# voluntary + nonvoluntary context switches, summed over all threads
+ctx_switches() {
+	awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }' \
+		/proc/"$1"/task/*/status
+}
+
+# "RSS_KB PSS_KB" from smaps_rollup
+mem_kb() {
+	awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print r, p }' \
+		"/proc/$1/smaps_rollup"
+}
+
+# Bounded wait until a TCP port listens, in the guest @1 ("" = here).
+wait_listen() { # netns-pid addr|any port
+	local i cmd=(ss -Hltn "src $2:$3")
+
+	[ "$2" != any ] || cmd=(ss -Hltn "sport = :$3")
+	[ -z "$1" ] || cmd=(in_guest "$1" "${cmd[@]}")
+	for i in $(seq 200); do
+		[ -z "$("${cmd[@]}" 2>/dev/null)" ] || return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+wait_gone() { # pid
+	local i
+
+	for i in $(seq 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.01
+	done
+	kill -KILL "$1" 2>/dev/null || true
+}
+
+pin() { # pid cpus
+	[ -z "$1" ] || taskset -a -p -c "$2" "$1" >/dev/null
+}
+
+# --- servers ------------------------------------------------------------------
+
+# iperf3 server on @1 (in guest @2 if set); pid in $W/iperf3-<addr>-<g>.pid
+iperf_server() { # addr [guest]
+	local pidf="$W/iperf3-$1-${2:-host}.pid" cmd
+
+	cmd=(iperf3 -s -p 5201 -D -I "$pidf" --rcv-timeout 10000)
+	[ "$1" = any ] || cmd+=(-B "$1")
+	if [ -f "$pidf" ]; then
+		kill "$(cat "$pidf")" 2>/dev/null || true
+		wait_gone "$(cat "$pidf")"
+		rm -f "$pidf"
+	fi
+	if [ -n "${2:-}" ]; then
+		in_guest "$2" "${cmd[@]}" >/dev/null
+		wait_listen "$2" any 5201
+	else
+		"${cmd[@]}" >/dev/null
+		wait_listen "" "$1" 5201
+	fi
+}
+
+rr_server() { # addr
+	"$W/rr" serve "$1" 7000 "$W/rr-$1.pid"
+}
+
+rr_server_pid() {
+	cat "$W/rr-$1.pid"
+}
+
+# --- implementations ------------------------------------------------------------
+
+# A guest network namespace; with "user", rootless as $BUSER, like Podman.
+start_guest() { # user|root key
+	local out cmd=(unshare --net sh -c 'echo; exec sleep 3600')
+
+	[ "$1" = root ] || cmd=("${AS_USER[@]}" unshare --user
+		--map-root-user --net sh -c 'echo; exec sleep 3600')
+	out=$("$W/spawn" -r 1 -k -l "$W/guest-$2.log" -- "${cmd[@]}") ||
+		return 1
+	GUEST[$2]=${out%% *}
+	# Frames the guest kernel sends on its own (IPv6 router solicitations,
+	# MLD) would count as idle wake-ups: keep the guests IPv4-only. Many
+	# short connections: let TIME_WAIT ports be reused.
+	in_guest "${GUEST[$2]}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.tcp_tw_reuse=1 \
+		net.ipv4.ip_local_port_range="10000 65000" >/dev/null &&
+		in_guest "${GUEST[$2]}" ip link set lo up
+}
+
+# Ours and Debian's slirp4netns share one command line (drop-in), run
+# rootless; the result goes to CMD.
+slirp_cmd() { # binary mtu readyfd sock pid
+	local extra=()
+
+	# shellcheck disable=SC2206
+	[ -z "${BENCH_S4N_ARGS:-}" ] || extra=($BENCH_S4N_ARGS)
+	CMD=("${AS_USER[@]}" "$1" -c -m "$2" -r "$3" -a "$4" "${extra[@]}"
+		"$5" tap0)
+}
+
+slirp_bin() {
+	if [ "$1" = ours ]; then echo "$BENCH_OURS"; else
+		echo /usr/bin/slirp4netns; fi
+}
+
+start_slirp() { # impl key mtu port
+	local g bin out sock="$W/run/$2.sock" req reply
+
+	g=${GUEST[$2]}
+	bin=$(slirp_bin "$1")
+	slirp_cmd "$bin" "$3" 5 "$sock" "$g"
+	out=$("$W/spawn" -r 5 -k -l "$W/daemon-$2.log" -- "${CMD[@]}") ||
+		return 1
+	DAEMON[$2]=${out%% *}
+	req='{"execute":"add_hostfwd","arguments":{"proto":"tcp",'
+	req+='"host_addr":"127.0.0.1","host_port":'$4',"guest_port":5201}}'
+	reply=$(printf '%s' "$req" |
+		timeout 5 socat -t 2 - "UNIX-CONNECT:$sock") || return 1
+	[[ "$reply" == *'"return"'* ]] || return 1
+	SRV[$2]=10.0.2.2
+	FWD[$2]=127.0.0.1:$4
+}
+
+# pasta copies the template interface (bh0, default route via 10.0.4.254)
+# and maps that gateway address to the host's loopback.
+PASTA_GW=10.0.4.254
+
+setup_pasta_template() {
+	ip link add bh0 type veth peer name bh1
+	ip addr add 10.0.4.1/24 dev bh0
+	ip link set bh0 up
+	ip link set bh1 up
+	ip route add default via "$PASTA_GW" dev bh0
+}
+
+# Rootless too; no port scanning (-T/-U none), the result goes to CMD.
+pasta_cmd() { # mtu pidfile pid [port]
+	local fwd=none
+
+	[ -z "${4:-}" ] || fwd=127.0.0.1/$4:5201
+	CMD=("${AS_USER[@]}" pasta --config-net -q -4 -m "$1" -t "$fwd"
+		-u none -T none -U none -P "$2" "$3")
+}
+
+start_pasta() { # impl key mtu port
+	local g pidf="$W/run/pasta-$2.pid"
+
+	g=${GUEST[$2]}
+	pasta_cmd "$3" "$pidf" "$g" "$4"
+	"$W/spawn" -w -l "$W/daemon-$2.log" -- "${CMD[@]}" >/dev/null ||
+		return 1
+	DAEMON[$2]=$(cat "$pidf")
+	SRV[$2]=$PASTA_GW
+	FWD[$2]=127.0.0.1:$4
+}
+
+# The kernel's own path: a veth pair, servers on the host end's address.
+veth_up() { # guest-pid mtu n
+	ip link add "vh$3" mtu "$2" type veth peer name "vg$3" mtu "$2" \
+		netns "$1" &&
+		ip addr add "10.0.$((10 + $3)).1/24" dev "vh$3" &&
+		ip link set "vh$3" up &&
+		in_guest "$1" ip addr add "10.0.$((10 + $3)).2/24" dev "vg$3" &&
+		in_guest "$1" ip link set "vg$3" up
+}
+
+start_veth() { # impl key mtu n
+	local a="10.0.$((10 + $4))"
+
+	veth_up "${GUEST[$2]}" "$3" "$4" || return 1
+	DAEMON[$2]=
+	SRV[$2]=$a.1
+	FWD[$2]=$a.2:5201
+	iperf_server "$a.1" && rr_server "$a.1"
+}
+
+start_instance() { # impl mtu n
+	local key="$1-$2" user=user
+
+	[ "$1" != veth ] || user=root
+	start_guest "$user" "$key" || return 1
+	case $1 in
+	ours | slirp4netns) start_slirp "$1" "$key" "$2" $((6000 + $3)) ;;
+	pasta) start_pasta "$1" "$key" "$2" $((6000 + $3)) ;;
+	veth) start_veth "$1" "$key" "$2" "$3" ;;
+	esac || return 1
+	check_mtu "$key" "$2" && iperf_server any "${GUEST[$key]}"
+}
+
+# The guest's interface must have the MTU the row claims.
+check_mtu() { # key mtu
+	local got
+
+	got=$(in_guest "${GUEST[$1]}" ip -o link show up |
+		awk '$2 != "lo:" { for (i = 3; i < NF; i++)
+			if ($i == "mtu") print $(i + 1) }')
+	[ "$got" = "$2" ] && return 0
+	log "$1: guest interface MTU is '$got', not $2"
+	return 1
+}
+
+# --- figures ------------------------------------------------------------------
+
+# Launch to ready: --ready-fd for slirp4netns, the foreground process
+# returning (namespace configured) for pasta, the ip commands for veth.
+startup_once() { # impl guest-pid n
+	local out pidf="$W/run/startup.pid" sock="$W/run/startup-$3.sock"
+
+	case $1 in
+	ours | slirp4netns)
+		slirp_cmd "$(slirp_bin "$1")" 65520 5 "$sock" "$2"
+		out=$("$W/spawn" -r 5 -l "$W/startup-$1.log" -- "${CMD[@]}") ||
+			return 1
+		;;
+	pasta)
+		pasta_cmd 65520 "$pidf" "$2"
+		out=$("$W/spawn" -w -l "$W/startup-$1.log" -- "${CMD[@]}") ||
+			return 1
+		kill "$(cat "$pidf")" && wait_gone "$(cat "$pidf")"
+		;;
+	veth)
+		out=$("$W/spawn" -w -- bash -c "$(declare -f veth_up in_guest)
+			veth_up $2 65520 9") || return 1
+		ip link del vh9
+		;;
+	esac
+	echo "${out#* }"
+}
+
+fig_startup() {
+	local i impl g us
+	local -A sg=()
+
+	for impl in $IMPLS; do
+		if [ "$impl" = veth ]; then
+			start_guest root "startup-$impl"
+		else
+			start_guest user "startup-$impl"
+		fi || { fail "$impl" startup "guest"; continue; }
+		sg[$impl]=${GUEST[startup-$impl]}
+	done
+	for i in $(seq "$STARTUP_RUNS"); do
+		for impl in $IMPLS; do
+			g=${sg[$impl]:-}
+			[ -n "$g" ] || continue
+			if us=$(startup_once "$impl" "$g" "$i"); then
+				sample "$impl" startup ms \
+					"$(awk "BEGIN { print $us / 1000 }")"
+			else
+				fail "$impl" startup "run $i not ready"
+			fi
+		done
+	done
+	for impl in "${!sg[@]}"; do
+		kill "${sg[$impl]}" 2>/dev/null || true
+	done
+}
+
+# All daemons are idle at once: one window serves every implementation.
+fig_idle() {
+	local key impl d c0 c1 w0 w1 scale
+	local -A t0=() s0=()
+
+	for impl in $IMPLS; do
+		key=$impl-65520
+		d=${DAEMON[$key]:-}
+		[ -n "$d" ] || continue
+		t0[$impl]=$(cpu_ticks "$d")
+		s0[$impl]=$(ctx_switches "$d")
+	done
+	sleep "$IDLE_SECS"
+	scale=$(awk "BEGIN { print 10 / $IDLE_SECS }")
+	for impl in "${!t0[@]}"; do
+		d=${DAEMON[$impl-65520]}
+		c0=${t0[$impl]} w0=${s0[$impl]}
+		c1=$(cpu_ticks "$d") w1=$(ctx_switches "$d") || {
+			fail "$impl" idle "daemon exited"
+			continue
+		}
+		sample "$impl" idle_cpu ms/10s \
+			"$(awk "BEGIN { print ($c1 - $c0) * 1000 / $HZ * $scale }")"
+		sample "$impl" idle_wakeups /10s \
+			"$(awk "BEGIN { print ($w1 - $w0) * $scale }")"
+	done
+}
+
+footprint() { # label
+	local impl
+
+	for impl in $(live_impls 65520); do
+		footprint_one "$impl" "$1" || true
+	done
+}
+
+# 1-byte round trips, daemon, client and server on CPU 0.
+rr_pinned() { # impl proto figure-prefix
+	local key=$1-65520 out srv spid p50 p99
+
+	srv=${SRV[$key]}
+	spid=$(rr_server_pid "$(host_addr "$key")")
+	pin "${DAEMON[$key]}" 0
+	pin "$spid" 0
+	ns_prefix "${GUEST[$key]}"
+	out=$(timeout $((RR_SECS + 10)) taskset -c 0 "${NSENTER[@]}" \
+		"$W/rr" "$2" "$srv" 7000 "$RR_SECS" "$RR_MAX") || out=
+	pin "${DAEMON[$key]}" "$ALLCPUS"
+	pin "$spid" "$ALLCPUS"
+	[ -n "$out" ] || { fail "$1" "${3}_$2" "no round trip"; return 1; }
+	read -r p50 p99 _ _ <<<"$out"
+	sample "$1" "${3}_${2}_p50" us "$p50"
+	[ "$3" = conns ] || sample "$1" "${3}_${2}_p99" us "$p99"
+}
+
+# Where the servers for instance @1 listen: what the guest's 10.0.2.2 (or
+# pasta's gateway) maps to, or the host end of the veth pair.
+host_addr() { # key
+	case $1 in
+	veth-*) echo "${SRV[$1]}" ;;
+	*) echo 127.0.0.1 ;;
+	esac
+}
+
+fig_latency() {
+	local r impl
+
+	for r in $(seq "$ITER"); do
+		for impl in $(live_impls 65520); do
+			rr_pinned "$impl" tcp lat || true
+			rr_pinned "$impl" udp lat || true
+		done
+	done
+}
+
+fig_crr() {
+	local r impl key out
+
+	for r in $(seq "$ITER"); do
+		for impl in $(live_impls 65520); do
+			key=$impl-65520
+			ns_prefix "${GUEST[$key]}"
+			out=$(timeout $((CRR_SECS + 10)) "${NSENTER[@]}" \
+				"$W/rr" crr "${SRV[$key]}" 7000 "$CRR_SECS" \
+				"$CRR_MAX") || { fail "$impl" crr "run $r"; continue; }
+			read -r rate n failed <<<"$out"
+			sample "$impl" crr conn/s "$rate"
+			[ "$failed" = 0 ] ||
+				fail "$impl" crr "$failed of $((n + failed)) failed"
+		done
+	done
+}
+
+# One iperf3 run; prints "GBIT_PER_S BYTES". Restarts the server it used
+# after a failure, so that a stuck test cannot spoil the next one.
+iperf_run() { # server-restart-args -- iperf3-client-args
+	local rs=() out
+
+	while [ "$1" != -- ]; do rs+=("$1"); shift; done
+	shift
+	out=$(timeout $((SECS + 20)) "$@" -t "$SECS" -J \
+		--connect-timeout 3000 2>/dev/null) || true
+	if ! python3 -c 'import json, sys
+d = json.loads(sys.stdin.read())
+if "error" in d:
+	sys.exit(1)
+s = d["end"]["sum_received"]
+print(s["bits_per_second"] / 1e9, s["bytes"])' <<<"$out" 2>/dev/null; then
+		printf '%s\n%s\n' "$*" "$out" >>"$OUT/iperf3-failures.log"
+		iperf_server "${rs[@]}" >/dev/null 2>&1 || true
+		return 1
+	fi
+}
+
+bulk_one() { # impl mtu kind
+	local key=$1-$2 g d fig t0 t1 out cmd rs
+
+	g=${GUEST[$key]} d=${DAEMON[$key]:-}
+	# The iperf3 client runs in the guest for tcp_*, on the host for
+	# fwd_*; -R when the data flows towards the client.
+	case $3 in
+	tcp_*)
+		rs=("$(host_addr "$key")")
+		ns_prefix "$g"
+		cmd=("${NSENTER[@]}" iperf3 -c "${SRV[$key]}" -p 5201)
+		;;
+	fwd_*)
+		rs=(any "$g")
+		cmd=(iperf3 -c "${FWD[$key]%:*}" -p "${FWD[$key]##*:}")
+		;;
+	esac
+	case $3 in
+	tcp_h2g | fwd_g2h) cmd+=(-R) ;;
+	esac
+	fig=$3_mtu$2
+	[ -z "$d" ] || t0=$(cpu_ticks "$d")
+	out=$(iperf_run "${rs[@]}" -- "${cmd[@]}") ||
+		{ fail "$1" "$fig" "iperf3 failed"; return 1; }
+	sample "$1" "$fig" Gbit/s "${out% *}"
+	if [ -n "$d" ] && [ "$fig" = tcp_g2h_mtu65520 ]; then
+		t1=$(cpu_ticks "$d") || return 1
+		sample "$1" cpu_per_gb s/GB \
+			"$(awk "BEGIN { print ($t1 - $t0) / $HZ / (${out#* } / 1e9) }")"
+	fi
+}
+
+fig_bulk() {
+	local r mtu impl kind kinds=()
+
+	! want_fig bulk || kinds+=(tcp_g2h tcp_h2g)
+	! want_fig fwd || kinds+=(fwd_h2g fwd_g2h)
+	for r in $(seq "$ITER"); do
+		for mtu in 1500 65520; do
+			for impl in $(live_impls "$mtu"); do
+				for kind in "${kinds[@]}"; do
+					bulk_one "$impl" "$mtu" "$kind" || true
+				done
+			done
+		done
+		log "bulk round $r of $ITER done"
+	done
+}
+
+# N idle connections open after the earlier traffic: all must succeed;
+# then the footprint, and a round trip compared with the idle one.
+fig_conns() {
+	local impl key out pidf="$W/conns.pid"
+
+	for impl in $(live_impls 65520); do
+		key=$impl-65520
+		ns_prefix "${GUEST[$key]}"
+		out=$(timeout 120 "${NSENTER[@]}" "$W/conns" \
+			"${SRV[$key]}" 7000 "$CONNS" "$pidf") || true
+		sample "$impl" conns_ok count "${out:-0}"
+		if [ "${out:-0}" != "$CONNS" ]; then
+			fail "$impl" conns_ok "only ${out:-0} of $CONNS connected"
+			continue
+		fi
+		footprint_one "$impl" conns
+		rr_pinned "$impl" tcp conns || true
+		kill "$(cat "$pidf")"
+		wait_gone "$(cat "$pidf")"
+	done
+}
+
+footprint_one() { # impl label
+	local d m
+
+	d=${DAEMON[$1-65520]:-}
+	[ -n "$d" ] || return 0
+	m=$(mem_kb "$d") || { fail "$1" "rss_$2" "no daemon"; return 1; }
+	sample "$1" "rss_$2" MiB "$(awk "BEGIN { print ${m% *} / 1024 }")"
+	sample "$1" "pss_$2" MiB "$(awk "BEGIN { print ${m#* } / 1024 }")"
+}
+
+live_impls() { # mtu
+	local impl
+
+	for impl in $IMPLS; do
+		[ -z "${GUEST[$impl-$1]:-}" ] || echo "$impl"
+	done
+}
+
+# --- metadata and the report ----------------------------------------------------
+
+write_meta() {
+	local f="$OUT/meta.env" ours_v=n/a
+
+	[ -z "$BENCH_OURS" ] || ours_v=$("$BENCH_OURS" --version 2>&1 |
+		tr '\n' ' ' | cut -c1-200) || true
+	{
+		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "quick=${BENCH_QUICK:-0}"
+		echo "iter=$ITER"
+		echo "secs=$SECS"
+		echo "idle_secs=$IDLE_SECS"
+		echo "conns=$CONNS"
+		echo "impls=$IMPLS"
+		echo "figures=$BENCH_FIGURES"
+		echo "nproc=$(nproc)"
+		echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' \
+			/proc/cpuinfo)"
+		echo "kernel=$(uname -srm)"
+		echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
+		echo "ours=$BENCH_OURS"
+		echo "ours_version=$ours_v"
+		echo "commit=$(git -C "$SRCDIR" rev-parse --short HEAD \
+			2>/dev/null || echo n/a)"
+		echo "slirp4netns_version=$(/usr/bin/slirp4netns --version \
+			2>/dev/null | tr '\n' ' ')"
+		echo "libslirp_pkg=$(dpkg-query -W -f '${Version}' libslirp0 \
+			2>/dev/null)"
+		echo "pasta_pkg=$(dpkg-query -W -f '${Version}' passt 2>/dev/null)"
+		echo "iperf3=$(iperf3 --version 2>/dev/null | head -n1)"
+		echo "s4n_args=${BENCH_S4N_ARGS:-}"
+		echo "nofile=$(ulimit -n)"
+		echo "runtime_s=$SECONDS"
+	} >"$f"
+}
+
+raise_nofile() { # wanted
+	local h
+
+	h=$(ulimit -Hn)
+	[ "$h" != unlimited ] || h=$1
+	if [ "$h" -lt "$1" ] && ulimit -Hn "$1" 2>/dev/null; then
+		h=$1
+	fi
+	ulimit -Sn $((h < $1 ? h : $1))
+}
+
+inner_cleanup() {
+	local k
+
+	# Every process lives in this PID namespace and dies with it; kill
+	# what we know of anyway, so that nothing outlives a failed run.
+	for k in "${DAEMON[@]}" "${GUEST[@]}"; do
+		[ -z "$k" ] || kill "$k" 2>/dev/null || true
+	done
+}
+
+inner_main() {
+	local impl mtu n=0 full=1 results
+
+	trap inner_cleanup EXIT
+	OUT=${BENCH_OUT:-$SRCDIR/out}
+	mkdir -p "$OUT"
+	SAMPLES=$OUT/samples.tsv FAILS=$OUT/failures.tsv
+	: >"$SAMPLES"
+	: >"$FAILS"
+	IMPLS=$BENCH_IMPLS
+	HZ=$(getconf CLK_TCK)
+	ALLCPUS=0-$(($(nproc) - 1))
+	if [ -n "${BENCH_QUICK:-}" ]; then
+		ITER=1 SECS=1 IDLE_SECS=1 RR_SECS=1 CRR_SECS=1 STARTUP_RUNS=3
+		CRR_MAX=500 RR_MAX=20000 CONNS=100
+	else
+		ITER=3 SECS=5 IDLE_SECS=10 RR_SECS=2 CRR_SECS=3 STARTUP_RUNS=15
+		CRR_MAX=5000 RR_MAX=200000 CONNS=1000
+	fi
+	ITER=${BENCH_ITER:-$ITER} SECS=${BENCH_SECS:-$SECS}
+	CONNS=${BENCH_CONNS:-$CONNS}
+	# 1000 connections are 1000 sockets in the client, the server and
+	# the daemon; Debian's slirp4netns does not raise its own limit.
+	raise_nofile 65536
+
+	ip link set lo up
+	[[ " $IMPLS " != *" pasta "* ]] || setup_pasta_template
+	iperf_server 127.0.0.1
+	rr_server 127.0.0.1
+	log "implementations: $IMPLS; figures: $BENCH_FIGURES"
+
+	! want_fig startup || { log "start-up"; fig_startup; }
+	for impl in $IMPLS; do
+		for mtu in 65520 1500; do
+			[ "$mtu" = 65520 ] || want_fig bulk || want_fig fwd ||
+				continue
+			n=$((n + 1))
+			start_instance "$impl" "$mtu" "$n" ||
+				{
+					fail "$impl" "start-mtu$mtu" "see logs"
+					unset "GUEST[$impl-$mtu]"
+				}
+		done
+	done
+	log "instances up: $(live_impls 65520 | tr '\n' ' ')"
+	if want_fig idle; then
+		log "idle ($IDLE_SECS s)"
+		fig_idle
+	fi
+	footprint idle
+	! want_fig latency || { log "latency"; fig_latency; }
+	! want_fig crr || { log "connection rate"; fig_crr; }
+	if want_fig bulk || want_fig fwd; then
+		log "bulk and port forwarding"
+		fig_bulk
+		footprint bulk
+	fi
+	! want_fig conns || { log "$CONNS idle connections"; fig_conns; }
+	write_meta
+
+	[ "$IMPLS" = "$ALL_IMPLS" ] && [ "$BENCH_FIGURES" = "$ALL_FIGURES" ] &&
+		[ -z "${BENCH_QUICK:-}" ] || full=
+	results=${BENCH_RESULTS:-}
+	if [ -z "$results" ]; then
+		if [ -n "$full" ]; then results=$SRCDIR/RESULTS.md; else
+			results=$OUT/RESULTS.md; fi
+	fi
+	python3 "$SRCDIR/report.py" "$OUT" "$results"
+}
+
+if [ -n "${BENCH_INNER:-}" ]; then
+	inner_main
+else
+	outer_main "$@"
+fi
