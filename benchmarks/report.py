@@ -155,7 +155,6 @@ def chart(stats, outdir, stem):
         return []
     dat = os.path.join(outdir, "chart.dat")
     with open(dat, "w") as f:
-        f.write("figure " + " ".join(impls) + "\n")
         for fig, _, _, _ in figs:
             r = [stats.get((i, fig), {}).get("ratio") for i in impls]
             f.write(fig + " " + " ".join(
@@ -167,18 +166,22 @@ def chart(stats, outdir, stem):
         script = f"""
 set terminal {term}
 set output '{out}'
-set title 'Ratio to slirp4netns (same run): throughput and connections/s higher is better, latency lower is better'
-set style data histograms
-set style histogram clustered gap 1
+set title 'Ratio to slirp4netns in the same run (bars start at 1): throughput higher is better, latency lower is better' noenhanced
 set style fill solid 0.85 border -1
 set datafile missing 'NaN'
 set logscale y 2
 set grid ytics
 set ylabel 'ratio to slirp4netns (log scale)'
 set xtics rotate by -35 noenhanced
+set xrange [-0.6:{len(figs) - 0.4}]
 set key top left noenhanced
-set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
-plot for [c=2:{len(impls) + 1}] '{dat}' using c:xtic(1) title columnheader
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2 front
+names = '{" ".join(impls)}'
+n = {len(impls)}
+w = 0.8 / n
+x(c) = $0 + (c - 2 - (n - 1) / 2.0) * w
+plot '{dat}' using 0:(1):xtic(1) with dots lc rgb 'black' notitle, \\
+     for [c=2:n + 1] '' using (x(c)):(1):(x(c) - w / 2):(x(c) + w / 2):(1):(column(c)) with boxxyerror title word(names, c - 1)
 """
         try:
             subprocess.run([gp], input=script, text=True, check=True,
@@ -211,9 +214,9 @@ def write_md(path, stats, units, meta, fails, charts):
              "slirp4netns's median in the same run**. Throughput and "
              "connections/s: higher is better; everything else: lower is "
              "better. "
-             f"{meta.get('iter', '?')} rounds, {meta.get('secs', '?')} s per "
-             "throughput run, all implementations interleaved in every "
-             "round.\n")
+             f"Rounds: {meta.get('iter', '?')}, {meta.get('secs', '?')} s per "
+             "throughput run; every round runs each implementation in "
+             "turn, starting with a different one each time.\n")
     L.append("## Machine and versions\n")
     for k, label in (("nproc", "CPUs"), ("cpu", "CPU model"),
                      ("kernel", "kernel"), ("os", "OS"),

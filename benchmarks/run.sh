@@ -60,6 +60,7 @@ outer_main() {
 		[ -x "$ours" ] || die "our binary '$ours' is not executable"
 		ours=$(realpath "$ours")
 	fi
+	BENCH_OURS_SRC=$ours
 	for t in iperf3 python3 setpriv unshare nsenter ip ss socat taskset \
 		timeout cc; do
 		command -v "$t" >/dev/null || die "missing tool '$t'"
@@ -83,8 +84,16 @@ outer_main() {
 			{ rm -rf "$work"; die "cannot build $t.c"; }
 	done
 
+	# The daemon runs as $BUSER, who may not reach a build directory.
+	if [ -n "$ours" ] && ! setpriv --reuid="$BUSER" --regid="$BUSER" \
+		--init-groups -- test -x "$ours"; then
+		install -m 0755 "$ours" "$work/slirp4netns-ours"
+		ours=$work/slirp4netns-ours
+	fi
+
 	if [ -n "${BENCH_QUICK:-}" ]; then t=300; else t=2400; fi
 	BENCH_INNER=1 BENCH_WORK=$work BENCH_OURS=$ours \
+		BENCH_OURS_SRC=$BENCH_OURS_SRC \
 		BENCH_IMPLS=$BENCH_IMPLS BENCH_FIGURES=$BENCH_FIGURES \
 		timeout -k 5 "$t" unshare --net --mount --pid --fork \
 		--mount-proc --kill-child bash "${BASH_SOURCE[0]}" || rc=$?
@@ -380,7 +389,8 @@ fig_startup() {
 		sg[$impl]=${GUEST[startup-$impl]}
 	done
 	for i in $(seq "$STARTUP_RUNS"); do
-		for impl in $IMPLS; do
+		# shellcheck disable=SC2046,SC2086 # lists of words
+		for impl in $(rotate "$i" $IMPLS); do
 			g=${sg[$impl]:-}
 			[ -n "$g" ] || continue
 			if us=$(startup_once "$impl" "$g" "$i"); then
@@ -464,7 +474,8 @@ fig_latency() {
 	local r impl
 
 	for r in $(seq "$ITER"); do
-		for impl in $(live_impls 65520); do
+		# shellcheck disable=SC2046,SC2086 # lists of words
+		for impl in $(rotate "$r" $(live_impls 65520)); do
 			rr_pinned "$impl" tcp lat || true
 			rr_pinned "$impl" udp lat || true
 		done
@@ -475,7 +486,8 @@ fig_crr() {
 	local r impl key out
 
 	for r in $(seq "$ITER"); do
-		for impl in $(live_impls 65520); do
+		# shellcheck disable=SC2046,SC2086 # lists of words
+		for impl in $(rotate "$r" $(live_impls 65520)); do
 			key=$impl-65520
 			ns_prefix "${GUEST[$key]}"
 			out=$(timeout $((CRR_SECS + 10)) "${NSENTER[@]}" \
@@ -511,7 +523,7 @@ print(s["bits_per_second"] / 1e9, s["bytes"])' <<<"$out" 2>/dev/null; then
 }
 
 bulk_one() { # impl mtu kind
-	local key=$1-$2 g d fig t0 t1 out cmd rs
+	local key=$1-$2 g d fig t t0 t1 out cmd rs
 
 	g=${GUEST[$key]} d=${DAEMON[$key]:-}
 	# The iperf3 client runs in the guest for tcp_*, on the host for
@@ -532,8 +544,11 @@ bulk_one() { # impl mtu kind
 	esac
 	fig=$3_mtu$2
 	[ -z "$d" ] || t0=$(cpu_ticks "$d")
+	t=$EPOCHREALTIME
 	out=$(iperf_run "${rs[@]}" -- "${cmd[@]}") ||
 		{ fail "$1" "$fig" "iperf3 failed"; return 1; }
+	[ -z "${BENCH_DEBUG:-}" ] ||
+		log "$1 $fig ${out% *} Gbit/s in $(awk "BEGIN { print $EPOCHREALTIME - $t }") s"
 	sample "$1" "$fig" Gbit/s "${out% *}"
 	if [ -n "$d" ] && [ "$fig" = tcp_g2h_mtu65520 ]; then
 		t1=$(cpu_ticks "$d") || return 1
@@ -549,7 +564,8 @@ fig_bulk() {
 	! want_fig fwd || kinds+=(fwd_h2g fwd_g2h)
 	for r in $(seq "$ITER"); do
 		for mtu in 1500 65520; do
-			for impl in $(live_impls "$mtu"); do
+			# shellcheck disable=SC2046,SC2086 # lists of words
+			for impl in $(rotate "$r" $(live_impls "$mtu")); do
 				for kind in "${kinds[@]}"; do
 					bulk_one "$impl" "$mtu" "$kind" || true
 				done
@@ -599,6 +615,17 @@ live_impls() { # mtu
 	done
 }
 
+# Round @1 starts with a different implementation each time, so that no
+# one always runs first (or right after the same neighbour).
+rotate() { # round word...
+	local r=$1
+
+	shift
+	[ $# -gt 0 ] || return 0
+	r=$(((r - 1) % $#))
+	printf '%s\n' "${@:r+1}" "${@:1:r}"
+}
+
 # --- metadata and the report ----------------------------------------------------
 
 write_meta() {
@@ -619,8 +646,9 @@ write_meta() {
 		echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' \
 			/proc/cpuinfo)"
 		echo "kernel=$(uname -srm)"
+		# shellcheck disable=SC1091
 		echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
-		echo "ours=$BENCH_OURS"
+		echo "ours=${BENCH_OURS_SRC:-}"
 		echo "ours_version=$ours_v"
 		echo "commit=$(git -C "$SRCDIR" rev-parse --short HEAD \
 			2>/dev/null || echo n/a)"
