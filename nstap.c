@@ -83,12 +83,7 @@ static int use_tapfd(int fd, int *ret_fd)
 		    IFNAMSIZ, ifr.ifr_name);
 		return -1;
 	}
-	if (ifr.ifr_flags & IFF_VNET_HDR) {
-		log_error(
-		    "TAP fd %d: \"%.*s\" has virtio-net headers (IFF_VNET_HDR)",
-		    fd, IFNAMSIZ, ifr.ifr_name);
-		return -1;
-	}
+	/* IFF_VNET_HDR is fine: tap.c reads the header and offloads */
 	rc = set_nonblock_cloexec(fd);
 	if (rc < 0) {
 		log_error("TAP fd %d: cannot make it non-blocking: %s", fd,
@@ -246,7 +241,8 @@ child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 	/* An existing device of that name (RootlessKit creates tap0 first)
 	 * is attached to, not created again. */
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	/* virtio-net headers let the guest hand us TSO frames (tap.c) */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, opts->tapname, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		die("cannot open TAP device \"%s\": %s", opts->tapname,

@@ -467,8 +467,8 @@ static Slirp *create_slirp(struct s4n_ctx *ctx)
 		.vdhcp_start = o->vdhcp_start,
 		.vnameserver = o->vdns,
 		.vnameserver6 = o->vdns6,
-		.if_mtu = o->mtu,
-		.if_mru = o->mtu,
+		.if_mtu = tap_slirp_mtu(ctx->tap),
+		.if_mru = tap_slirp_mtu(ctx->tap),
 		.disable_host_loopback = o->disable_host_loopback,
 		.disable_dns = o->disable_dns,
 	};
@@ -597,7 +597,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	c->dirty = true;
 	c->deadline_us = INT64_MAX;
 	ctx->stats.start_time_us = g_get_monotonic_time();
-	ctx->tap = tap_new(bess ? -1 : tapfd, &ctx->stats);
+	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
 
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);

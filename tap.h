@@ -18,12 +18,20 @@
 
 /**
  * tap_new() - frame path state for @fd (a TAP fd or a connected bess
- * socket; -1 while a bess peer is awaited). Called by s4n_ctx_init().
+ * socket; -1 while a bess peer is awaited) and a guest of MTU @mtu.
+ * Called by s4n_ctx_init().
  * @stats:	counters updated on every frame
  *
  * Return: new state; aborts on allocation failure as glib does.
  */
-struct s4n_tap *tap_new(int fd, struct s4n_stats *stats);
+struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats);
+
+/**
+ * tap_slirp_mtu() - the MTU libslirp must be created with: the guest's,
+ * or larger when frames to the guest can be sent as GSO frames.
+ * Called by s4n_ctx_init() once, after tap_new().
+ */
+unsigned int tap_slirp_mtu(const struct s4n_tap *tap);
 
 /* tap_free() - close the fd and free the state. Called at exit. */
 void tap_free(struct s4n_tap *tap);

@@ -12,9 +12,11 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <slirp/libslirp.h>
 
+#include "frame.h"
 #include "slirp4netns.h"
 #include "tap.h"
 
@@ -126,10 +128,33 @@ static void init(void)
 	inet_pton(AF_INET6, "fd00::2", &cfg.vhost6);
 	inet_pton(AF_INET6, "fd00::3", &cfg.vnameserver6);
 	slirp = slirp_new(&cfg, &callbacks, NULL);
-	tap = tap_new(-1, &stats);
+	tap = tap_new(-1, 1500, &stats);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* the offload helpers tap.c runs on frames, on a copy of the input */
+static void fuzz_offload(const uint8_t *data, size_t size)
+{
+	static uint8_t f[70000], out[1600];
+	struct virtio_net_hdr vh;
+	uint8_t hdrs[200];
+	size_t pos = 0;
+	int guard = 0;
+
+	if (size > sizeof(f))
+		return;
+	memcpy(f, data, size);
+	if (size >= 4)
+		(void)frame_complete_csum(f, size, (size_t)(data[0] << 8 | data[1]),
+					  (size_t)(data[2] << 8 | data[3]));
+	memcpy(f, data, size);
+	(void)frame_raise_mss(f, size, 65480);
+	(void)frame_gso_prepare(f, size, 1500, &vh, hdrs, sizeof(hdrs));
+	while (frame_fragment4(f, size, 1500, &pos, out, sizeof(out)) > 0 &&
+	       guard++ < 100)
+		;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -137,6 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!slirp)
 		init();
+	fuzz_offload(data, size);
 	(void)tap_input(tap, slirp, data, size);
 	/* let libslirp run its timers and output queue as the loop would */
 	fake_ns += 10 * 1000 * 1000;

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* frame.c - pure helpers on Ethernet frames for the offload path
+ *
+ * Frames from the guest are hostile: every header is reached through
+ * l3_view(), which checks that the Ethernet, IP and TCP headers it points
+ * to lie inside the frame, before any field is read. Frames from libslirp
+ * are ours, but go through the same checks.
+ *
+ * Checksums follow RFC 1071; the TCP pseudo-header is RFC 793 (IPv4) and
+ * RFC 8200 section 8.1 (IPv6).
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "frame.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define PROTO_TCP 6
+#define IPV6_HDR_LEN 40
+#define TCP_HDR_MIN 20
+#define TCP_FLAG_SYN 0x02
+#define TCP_OPT_END 0
+#define TCP_OPT_NOP 1
+#define TCP_OPT_MSS 2
+
+/* the layer 3 and 4 headers of a frame, all inside it */
+struct l3_view {
+	bool v6;
+	size_t l3;		/* offset of the IP header */
+	size_t l4;		/* offset of the transport header */
+	size_t end;		/* end of the IP packet (<= frame length) */
+	uint8_t proto;
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Fill @v for an IPv4 or IPv6 frame; IPv6 extension headers are not
+ * followed (the transport is then not TCP for our purposes). */
+static int l3_view(const uint8_t *f, size_t len, struct l3_view *v)
+{
+	size_t ihl, tot;
+
+	if (len < FRAME_ETH_LEN)
+		return -EINVAL;
+	v->l3 = FRAME_ETH_LEN;
+	switch (get16(f + 12)) {
+	case ETHERTYPE_IPV4:
+		if (len < v->l3 + 20 || (f[v->l3] >> 4) != 4)
+			return -EINVAL;
+		ihl = (size_t)(f[v->l3] & 0x0f) * 4;
+		tot = get16(f + v->l3 + 2);
+		if (ihl < 20 || tot < ihl || v->l3 + tot > len)
+			return -EINVAL;
+		v->v6 = false;
+		v->l4 = v->l3 + ihl;
+		v->end = v->l3 + tot;
+		v->proto = f[v->l3 + 9];
+		return 0;
+	case ETHERTYPE_IPV6:
+		if (len < v->l3 + IPV6_HDR_LEN || (f[v->l3] >> 4) != 6)
+			return -EINVAL;
+		tot = IPV6_HDR_LEN + get16(f + v->l3 + 4);
+		if (v->l3 + tot > len)
+			return -EINVAL;
+		v->v6 = true;
+		v->l4 = v->l3 + IPV6_HDR_LEN;
+		v->end = v->l3 + tot;
+		v->proto = f[v->l3 + 6];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* TCP header length of a TCP packet in @v, or 0 if it does not fit */
+static size_t tcp_hdr_len(const uint8_t *f, const struct l3_view *v)
+{
+	size_t thl;
+
+	if (v->proto != PROTO_TCP || v->end < v->l4 + TCP_HDR_MIN)
+		return 0;
+	thl = (size_t)(f[v->l4 + 12] >> 4) * 4;
+	if (thl < TCP_HDR_MIN || v->l4 + thl > v->end)
+		return 0;
+	return thl;
+}
+
+static uint64_t sum_bytes(const uint8_t *p, size_t len)
+{
+	uint64_t sum = 0;
+	uint32_t w;
+
+	while (len >= 4) {
+		memcpy(&w, p, 4);
+		sum += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t h;
+
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		uint16_t h = 0;
+
+		memcpy(&h, p, 1);	/* zero pad, in memory order */
+		sum += h;
+	}
+	return sum;
+}
+
+static uint16_t fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* pseudo-header sum for the transport payload of @v, in memory order */
+static uint64_t pseudo_sum(const uint8_t *f, const struct l3_view *v)
+{
+	uint16_t n[2];
+	uint64_t sum;
+	size_t l4len = v->end - v->l4;
+
+	if (v->v6)
+		sum = sum_bytes(f + v->l3 + 8, 32);
+	else
+		sum = sum_bytes(f + v->l3 + 12, 8);
+	n[0] = htons((uint16_t)(l4len >> 16));
+	n[1] = htons((uint16_t)l4len);
+	sum += n[0] + n[1];
+	return sum + htons(v->proto);
+}
+
+int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off)
+{
+	uint16_t c;
+
+	if (start < FRAME_ETH_LEN || start > len || off > len - start ||
+	    len - start - off < 2)
+		return -EINVAL;
+	c = (uint16_t)~fold(sum_bytes(f + start, len - start));
+	memcpy(f + start + off, &c, 2);
+	return 0;
+}
+
+/* offset of the MSS option's value in the TCP header at @tcp, or 0 */
+static size_t find_mss(const uint8_t *tcp, size_t thl)
+{
+	size_t i = TCP_HDR_MIN;
+
+	while (i < thl) {
+		uint8_t kind = tcp[i];
+
+		if (kind == TCP_OPT_END)
+			break;
+		if (kind == TCP_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thl || tcp[i + 1] < 2 || i + tcp[i + 1] > thl)
+			break;
+		if (kind == TCP_OPT_MSS)
+			return tcp[i + 1] == 4 ? i + 2 : 0;
+		i += tcp[i + 1];
+	}
+	return 0;
+}
+
+int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss)
+{
+	struct l3_view v;
+	size_t thl, opt;
+	uint16_t c;
+
+	if (l3_view(f, len, &v) < 0)
+		return 0;
+	thl = tcp_hdr_len(f, &v);
+	if (!thl || !(f[v.l4 + 13] & TCP_FLAG_SYN))
+		return 0;
+	if (!v.v6 && (get16(f + v.l3 + 6) & 0x3fff))
+		return 0;	/* a fragment */
+	opt = find_mss(f + v.l4, thl);
+	if (!opt || get16(f + v.l4 + opt) >= mss)
+		return 0;
+	put16(f + v.l4 + opt, mss);
+	/* a SYN is a few dozen bytes: recompute rather than patch */
+	memset(f + v.l4 + 16, 0, 2);
+	c = (uint16_t)~fold(pseudo_sum(f, &v) +
+			    sum_bytes(f + v.l4, v.end - v.l4));
+	memcpy(f + v.l4 + 16, &c, 2);
+	return 1;
+}
+
+ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
+			  struct virtio_net_hdr *ret, uint8_t *hdrs,
+			  size_t hdrs_size)
+{
+	struct l3_view v;
+	size_t thl, l34;
+	uint16_t c;
+
+	if (l3_view(f, len, &v) < 0)
+		return -ENOTSUP;
+	thl = tcp_hdr_len(f, &v);
+	if (!thl)
+		return -ENOTSUP;
+	l34 = v.l4 - v.l3 + thl;
+	if (mtu <= l34 || v.l4 + thl > hdrs_size)
+		return -ENOTSUP;
+	memset(ret, 0, sizeof(*ret));
+	/* As a TSO-capable NIC is handed a packet: the checksum field holds
+	 * the pseudo-header sum and the kernel completes each segment. */
+	ret->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	ret->gso_type = v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+			       VIRTIO_NET_HDR_GSO_TCPV4;
+	if (f[v.l4 + 13] & 0x80)	/* CWR: only the first segment */
+		ret->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+	ret->hdr_len = htole16((uint16_t)(v.l4 + thl));
+	ret->gso_size = htole16((uint16_t)(mtu - l34));
+	ret->csum_start = htole16((uint16_t)v.l4);
+	ret->csum_offset = htole16(16);
+	memcpy(hdrs, f, v.l4 + thl);
+	c = fold(pseudo_sum(f, &v));
+	memcpy(hdrs + v.l4 + 16, &c, 2);
+	return (ssize_t)(v.l4 + thl);
+}
+
+ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
+			size_t *pos, uint8_t *out, size_t outlen)
+{
+	struct l3_view v;
+	size_t ihl, payload, chunk, n, flen;
+	uint16_t frag, off8, c;
+
+	if (l3_view(f, len, &v) < 0 || v.v6)
+		return -ENOTSUP;
+	ihl = v.l4 - v.l3;
+	payload = v.end - v.l4;
+	if (*pos >= payload)
+		return 0;
+	if (mtu < ihl + 8)
+		return -ENOTSUP;
+	chunk = (mtu - ihl) & ~(size_t)7;
+	n = payload - *pos < chunk ? payload - *pos : chunk;
+	flen = v.l4 + n;
+	if (flen > outlen)
+		return -ENOSPC;
+	frag = get16(f + v.l3 + 6);
+	off8 = (uint16_t)((frag & 0x1fff) + *pos / 8);
+	if (off8 > 0x1fff)
+		return -ENOTSUP;
+	memcpy(out, f, v.l4);
+	memcpy(out + v.l4, f + v.l4 + *pos, n);
+	/* more fragments follow unless this is the last piece of a packet
+	 * that was itself the last; DF cannot hold once we fragment */
+	put16(out + v.l3 + 6,
+	      (uint16_t)(off8 | ((*pos + n < payload || (frag & 0x2000)) ?
+					 0x2000 : 0)));
+	put16(out + v.l3 + 2, (uint16_t)(ihl + n));
+	memset(out + v.l3 + 10, 0, 2);
+	c = (uint16_t)~fold(sum_bytes(out + v.l3, ihl));
+	memcpy(out + v.l3 + 10, &c, 2);
+	*pos += n;
+	return (ssize_t)flen;
+}

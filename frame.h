@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* frame.h - pure helpers on Ethernet frames for the offload path
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#ifndef S4N_FRAME_H
+#define S4N_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/virtio_net.h>
+
+#define FRAME_ETH_LEN 14
+
+/**
+ * frame_complete_csum() - finish a checksum left partial by the guest's
+ * kernel (VIRTIO_NET_HDR_F_NEEDS_CSUM): the field at @start + @off holds
+ * the pseudo-header sum; sum from @start to the end and store the result.
+ * Called by tap.c for each frame read with a virtio-net header.
+ *
+ * Return: 0, or -EINVAL if @start/@off do not fit in the frame.
+ */
+int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off);
+
+/**
+ * frame_raise_mss() - in a TCP SYN from the guest, raise the MSS option to
+ * @mss and recompute the TCP checksum. libslirp sizes its segments to the
+ * guest by that option: with a larger one it sends segments that tap.c
+ * writes as one GSO frame the guest's kernel takes whole. Frames that are
+ * not a TCP SYN with an MSS option below @mss are left alone.
+ *
+ * Return: 1 if changed, 0 if not.
+ */
+int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss);
+
+/**
+ * frame_gso_prepare() - the virtio-net header that lets the guest's kernel
+ * take a TCP frame longer than @mtu as one GSO packet of @mtu-sized
+ * segments, and a copy of the frame's headers with the checksum field as
+ * such a packet has it (the pseudo-header sum). The payload after them is
+ * sent as it is. Called by tap.c for frames from libslirp longer than the
+ * MTU.
+ *
+ * Return: length of the headers copied to @hdrs, or -ENOTSUP if the frame
+ * is not IPv4/IPv6 TCP or the headers do not fit @hdrs_size.
+ */
+ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
+			  struct virtio_net_hdr *ret, uint8_t *hdrs,
+			  size_t hdrs_size);
+
+/**
+ * frame_fragment4() - write into @out the IPv4 fragment of @f (longer than
+ * @mtu) that starts at payload offset *@pos, and advance *@pos. Called in
+ * a loop by tap.c until *@pos reaches the payload's end.
+ *
+ * Return: length of the fragment frame, 0 when done, -ENOTSUP if @f is not
+ * an IPv4 frame that can be fragmented, -ENOSPC if @out is too small.
+ */
+ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
+			size_t *pos, uint8_t *out, size_t outlen);
+
+#endif /* S4N_FRAME_H */
