@@ -232,12 +232,14 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 	/* As a TSO-capable NIC is handed a packet: the checksum field holds
 	 * the pseudo-header sum and the kernel completes each segment. */
 	ret->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	ret->gso_type = v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
-			       VIRTIO_NET_HDR_GSO_TCPV4;
-	if (f[v.l4 + 13] & 0x80)	/* CWR: only the first segment */
-		ret->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+	if (v.end - v.l3 > mtu) {
+		ret->gso_type = v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+				       VIRTIO_NET_HDR_GSO_TCPV4;
+		if (f[v.l4 + 13] & 0x80)	/* CWR: first segment only */
+			ret->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+		ret->gso_size = htole16((uint16_t)(mtu - l34));
+	}
 	ret->hdr_len = htole16((uint16_t)(v.l4 + thl));
-	ret->gso_size = htole16((uint16_t)(mtu - l34));
 	ret->csum_start = htole16((uint16_t)v.l4);
 	ret->csum_offset = htole16(16);
 	memcpy(hdrs, f, v.l4 + thl);

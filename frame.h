@@ -36,12 +36,13 @@ int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off);
 int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss);
 
 /**
- * frame_gso_prepare() - the virtio-net header that lets the guest's kernel
- * take a TCP frame longer than @mtu as one GSO packet of @mtu-sized
- * segments, and a copy of the frame's headers with the checksum field as
- * such a packet has it (the pseudo-header sum). The payload after them is
- * sent as it is. Called by tap.c for frames from libslirp longer than the
- * MTU.
+ * frame_gso_prepare() - the virtio-net header for a TCP frame from
+ * libslirp, and a copy of the frame's headers with the checksum field as a
+ * NIC with checksum offload is handed it (the pseudo-header sum). The
+ * guest's kernel then takes the frame as already verified, and one longer
+ * than @mtu as one GSO packet of @mtu-sized segments. The payload after
+ * the headers is sent as it is. Called by tap.c for every TCP frame to
+ * the guest.
  *
  * Return: length of the headers copied to @hdrs, or -ENOTSUP if the frame
  * is not IPv4/IPv6 TCP or the headers do not fit @hdrs_size.

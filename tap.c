@@ -229,9 +229,10 @@ static ssize_t write_frame(struct s4n_tap *tap, struct iovec *iov, int n,
 /* all zero: a frame that needs no offload */
 static const uint8_t vnet_none[VNET_MAX];
 
-/* a frame longer than the guest's MTU, from libslirp running at GSO_MTU */
-static ssize_t send_large(struct s4n_tap *tap, const uint8_t *frame,
-			  size_t len)
+/* a frame to a guest that takes virtio-net headers: TCP ones as
+ * offloaded, others longer than the guest's MTU fragmented */
+static ssize_t send_offload(struct s4n_tap *tap, const uint8_t *frame,
+			    size_t len)
 {
 	uint8_t hdrs[FRAME_ETH_LEN + 60 + 60];
 	struct virtio_net_hdr vh;
@@ -251,6 +252,10 @@ static ssize_t send_large(struct s4n_tap *tap, const uint8_t *frame,
 		return write_frame(tap, iov, 3, len);
 	}
 	iov[0] = (struct iovec){ (void *)vnet_none, tap->vnet_len };
+	if (!tap->gso || len <= FRAME_ETH_LEN + tap->mtu) {
+		iov[1] = (struct iovec){ (void *)frame, len };
+		return write_frame(tap, iov, 2, len);
+	}
 	while ((n = frame_fragment4(frame, len, tap->mtu, &pos, tap->obuf,
 				    FRAME_ETH_LEN + tap->mtu)) > 0) {
 		ssize_t rc;
@@ -278,7 +283,7 @@ ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len)
 		tap->stats->to_guest_dropped++;
 		return (ssize_t)len;
 	}
-	if (tap->gso && len > FRAME_ETH_LEN + tap->mtu)
-		return send_large(tap, frame, len);
+	if (tap->vnet_len)
+		return send_offload(tap, frame, len);
 	return write_frame(tap, iov, 2, len);
 }
