@@ -41,7 +41,9 @@
 #             close_exit_fd, stop_daemon [-s SIG] [PID],
 #             wait_exit PID [TIMEOUT], run_s4n [--user U] ARGS...
 #             (RUN_STATUS, RUN_OUT, RUN_ERR), stray_daemons, helper_bin NAME
-#   Servers:  start_tcp_server [--http] [--user U] ADDR PORT (SERVER_PID),
+#   Servers:  start_tcp_server [--http|--bulk] [--user U] ADDR PORT
+#             (SERVER_PID), tcp_get ADDR PORT (in the guest: prints
+#             what the server sent),
 #             start_dns (DNS_PID; answers S4N_DNS_NAME with S4N_DNS_ADDR
 #             and S4N_DNS_ADDR6)
 #   Misc:     spawn_ready CMD... (background command with a readiness fd)
@@ -554,20 +556,22 @@ helper_bin()
 # Guests
 # ---------------------------------------------------------------------------
 
-# start_guest [--user U] [--rootless] [--no-mount] - start a process that
+# start_guest [--user U] [--rootless] [--no-mount] [--no-lo] - start a
+# process that
 # holds a new network namespace (rootless: a user+net namespace created by
 # U, default $S4N_USER, root mapped to U).  It also gets its own mount
 # namespace where /etc/resolv.conf says "nameserver 10.0.2.3", unless
-# --no-mount.  Sets GUEST_PID (also remembered for `guest`) and
+# --no-mount.  Its lo is brought up, unless --no-lo.  Sets GUEST_PID (also remembered for `guest`) and
 # GUEST_ROOTLESS.  Return: 0 once the namespace exists, 1 otherwise.
 start_guest()
 {
-	local user= rootless= mnt=--mount flags
+	local user= rootless= mnt=--mount flags lo=1
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--user) user=$2; shift 2 ;;
 		--rootless) rootless=1; shift ;;
 		--no-mount) mnt=; shift ;;
+		--no-lo) lo=; shift ;;
 		*) echo "start_guest: bad argument $1" >&2; return 1 ;;
 		esac
 	done
@@ -583,7 +587,9 @@ start_guest()
 		if [ -n "$2" ]; then
 			mount --bind "$2" /etc/resolv.conf || exit 1
 		fi
-		ip link set lo up || exit 1
+		if [ -n "$3" ]; then
+			ip link set lo up || exit 1
+		fi
 		echo ready >&3
 		exec 3>&-
 		exec sleep infinity'
@@ -593,10 +599,10 @@ start_guest()
 	if [ -n "$user" ]; then
 		[ -n "${S4N_USER_TMP:-}" ] || setup_user || return 1
 		spawn_ready --user "$user" unshare "${flags[@]}" -- \
-			sh -c "$script" sh "$S4N_TMP" "$resolv" || return 1
+			sh -c "$script" sh "$S4N_TMP" "$resolv" "$lo" || return 1
 	else
 		spawn_ready unshare "${flags[@]}" -- \
-			sh -c "$script" sh "$S4N_TMP" "$resolv" || return 1
+			sh -c "$script" sh "$S4N_TMP" "$resolv" "$lo" || return 1
 	fi
 	GUEST_PID=$SPAWN_PID
 	GUEST_ROOTLESS=$rootless
@@ -829,10 +835,10 @@ cat >"$S4N_TMP/root/server.py" <<'EOF'
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A tiny TCP server for the tests: one thread per connection.  Banner mode
 # sends "hello <peer-address> <peer-port>\n"; HTTP mode answers one GET
-# with a page naming the peer.  Prints "ready" on fd 3 once listening.
+# with a page naming the peer; bulk mode sends 4 MiB (4194304 bytes).  Prints "ready" on fd 3 once listening.
 import os, socket, sys, threading
 
-http = sys.argv[1] == "http"
+mode = sys.argv[1]
 addr, port = sys.argv[2], int(sys.argv[3])
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_STREAM)
@@ -845,7 +851,7 @@ os.close(3)
 def serve(c, peer):
     c.settimeout(10)
     try:
-        if http:
+        if mode == "http":
             data = b""
             while b"\r\n\r\n" not in data and len(data) < 65536:
                 chunk = c.recv(4096)
@@ -856,6 +862,10 @@ def serve(c, peer):
                     peer[0]).encode()
             c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
                       b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        elif mode == "bulk":
+            block = b"x" * 65536
+            for _ in range(64):
+                c.sendall(block)
         else:
             c.sendall(("hello %s %d\n" % (peer[0], peer[1])).encode())
         c.shutdown(socket.SHUT_WR)
@@ -871,16 +881,17 @@ while True:
     threading.Thread(target=serve, args=(c, peer), daemon=True).start()
 EOF
 
-# start_tcp_server [--http] [--user U] ADDR PORT - start a TCP server on
-# ADDR:PORT in the private namespace (banner: "hello PEER-ADDR PEER-PORT";
-# --http: a one-page HTTP server).  Sets SERVER_PID.  Return: 0 when it
-# listens.
+# start_tcp_server [--http|--bulk] [--user U] ADDR PORT - start a TCP
+# server on ADDR:PORT in the private namespace (banner: "hello PEER-ADDR
+# PEER-PORT"; --http: a one-page HTTP server; --bulk: sends 4194304 bytes).
+# Sets SERVER_PID.  Return: 0 when it listens.
 start_tcp_server()
 {
 	local mode=banner user=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--http) mode=http; shift ;;
+		--bulk) mode=bulk; shift ;;
 		--user) user=(--user "$2"); shift 2 ;;
 		*) break ;;
 		esac
@@ -889,6 +900,18 @@ start_tcp_server()
 		"$S4N_PYTHON" "$S4N_TMP/root/server.py" "$mode" "$1" "$2" ||
 		return 1
 	SERVER_PID=$SPAWN_PID
+}
+
+# tcp_get ADDR PORT - in the current guest, connect to ADDR:PORT (an IPv6
+# address is fine) and print what the server sends, bounded in time
+tcp_get()
+{
+	local a=$1
+	case $a in
+	*:*) a="[$a]" ;;
+	esac
+	guest socat -T "$S4N_TIMEOUT" -u \
+		"TCP:$a:$2,connect-timeout=$S4N_TIMEOUT" STDOUT
 }
 
 S4N_DNS_NAME=s4n.example.test
