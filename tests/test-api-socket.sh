@@ -302,6 +302,25 @@ ok "SIGTERM: daemon exits" stop_daemon "$B_PID"
 nok "socket file removed at exit" test -e "$SOCK"
 
 # ---------------------------------------------------------------------------
+# Sandbox and seccomp: the API still works, the file is still removed
+# ---------------------------------------------------------------------------
+mkdir -p "$S4N_TMP/sb"
+SOCK="$S4N_TMP/sb/api.sock"
+must "start the daemon with --enable-sandbox --enable-seccomp -a" \
+	start_daemon -c -6 --enable-sandbox --enable-seccomp -a "$SOCK" \
+	"$GUEST_PID" tap0
+is "$(api go "$(add tcp "" 8090 "" 80)")" '{"return":{"id":1}}' \
+	"sandboxed: add_hostfwd"
+like "$(tcp_host ::1 8090)" '^hello fd00::2 ' "sandboxed: forward works"
+is "$(api keepalive "$(rm_req 1)" "$LIST")" "$RET_EMPTY
+{\"return\":{\"entries\":[]}}
+open" "sandboxed: remove_hostfwd and list_hostfwd, keep-alive"
+is "$(tcp_host 127.0.0.1 8090)" refused "sandboxed: port closed"
+ok "SIGTERM: daemon exits" stop_daemon
+nok "socket file removed at exit, after pivot_root and seccomp" \
+	test -e "$SOCK"
+
+# ---------------------------------------------------------------------------
 # Unprivileged: a rootless guest and the daemon as $S4N_USER
 # ---------------------------------------------------------------------------
 must "set up the unprivileged user" setup_user
