@@ -404,12 +404,17 @@ wait_exit()
 	sleep "$t" </dev/null >/dev/null 2>&1 &
 	wd=$!
 	which=
-	wait -n -p which "$pid" "$wd" || st=$?
+	wait -n -p which "$pid" "$wd" 2>/dev/null || st=$?
 	if [ "$which" = "$wd" ]; then
 		return 124
 	fi
 	kill "$wd" 2>/dev/null || true
 	wait "$wd" 2>/dev/null || true
+	if [ -z "$which" ]; then
+		# It ended before `wait -n` looked: ask for its status.
+		st=0
+		wait "$pid" 2>/dev/null || st=$?
+	fi
 	return "$st"
 }
 
