@@ -395,4 +395,85 @@ else
 	skip "rootlesskit not installed" 6
 fi
 
+# ---------------------------------------------------------------------------
+# Podman 4.3 with port_handler=slirp4netns, as a real client: rootless, as
+# Podman runs slirp4netns in practice, with HOME, XDG_RUNTIME_DIR and its
+# storage in $S4N_TMP so that nothing is left on the machine
+# ---------------------------------------------------------------------------
+# http_host URL - print the body, or what went wrong
+http_host()
+{
+	"$S4N_PYTHON" - "$1" <<'EOF' 2>&1 || true
+import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode().strip())
+EOF
+}
+
+# podman_rootfs DIR - a tiny root filesystem: busybox and its libraries,
+# a page to serve, and a fifo the container writes "ready" to
+podman_rootfs()
+{
+	local lib
+	mkdir -p "$1/bin" "$1/www" "$1/proc" "$1/dev" "$1/sys" "$1/tmp" \
+		"$1/etc"
+	cp "$(command -v busybox)" "$1/bin/busybox"
+	ln -s busybox "$1/bin/sh"
+	for lib in $(ldd "$1/bin/busybox" | grep -o '/[^ ]*'); do
+		mkdir -p "$1$(dirname "$lib")"
+		cp "$lib" "$1$lib"
+	done
+	echo "hello from podman" >"$1/www/index.html"
+	mkfifo "$1/ready"
+}
+
+pod="$S4N_USER_TMP/pod"
+pod_st=1
+if command -v podman >/dev/null && command -v busybox >/dev/null; then
+	# crun refuses hybrid cgroup set-ups; this mount namespace is ours
+	if mountpoint -q /sys/fs/cgroup/unified; then
+		umount /sys/fs/cgroup/unified
+	fi
+	mkdir -p "$pod/bin" "$pod/root" "$pod/run" "$pod/tmp" "$pod/home"
+	podman_rootfs "$pod/rootfs"
+	cp "$S4N_BINARY" "$pod/bin/slirp4netns"
+	printf '[engine]\nnetwork_cmd_path = "%s"\n' "$pod/bin/slirp4netns" \
+		>"$pod/containers.conf"
+	chown -R "$S4N_USER:" "$pod"
+	podman_cmd=(as_user env HOME="$pod/home"
+		CONTAINERS_CONF="$pod/containers.conf" podman
+		--root "$pod/root" --runroot "$pod/run" --tmpdir "$pod/tmp"
+		--storage-driver vfs --cgroup-manager cgroupfs
+		--events-backend file)
+	pod_st=0
+	"${podman_cmd[@]}" run --rm --cgroups=disabled --network none \
+		--rootfs "$pod/rootfs" /bin/busybox true \
+		>"$pod/smoke.log" 2>&1 || pod_st=$?
+fi
+if ! command -v podman >/dev/null || ! command -v busybox >/dev/null; then
+	skip "podman or busybox not installed" 7
+elif [ "$pod_st" -ne 0 ]; then
+	skip "podman cannot run a container here: $(tail -n 1 "$pod/smoke.log")" 7
+else
+	pod_st=0
+	"${podman_cmd[@]}" run -d --cgroups=disabled --name web \
+		--network slirp4netns:port_handler=slirp4netns,enable_ipv6=true \
+		-p 8080:80 -p 127.0.0.1:8081:80/tcp --rootfs "$pod/rootfs" \
+		/bin/sh -c 'busybox httpd -p 80 -h /www && echo ready >/ready &&
+			exec busybox sleep 1000' >"$pod/run.log" 2>&1 || pod_st=$?
+	is "$pod_st" 0 "podman run -p with port_handler=slirp4netns"
+	# the fifo: the server in the container listens once it says so
+	read -r -t "$S4N_TIMEOUT" line <"$pod/rootfs/ready" || true
+	SOCK=$(echo "$pod"/tmp/*.net)
+	is "$(api go "$LIST")" '{"return":{"entries":[{"id":1,"proto":"tcp","host_addr":"0.0.0.0","host_port":8080,"guest_addr":"10.0.2.100","guest_port":80,"host_addr6":"::","guest_addr6":"fd00::100"},{"id":2,"proto":"tcp","host_addr":"127.0.0.1","host_port":8081,"guest_addr":"10.0.2.100","guest_port":80}]}}' \
+		"Podman's forwards, as list_hostfwd shows them"
+	is "$(http_host http://127.0.0.1:8080/)" "hello from podman" \
+		"Podman -p 8080:80 over IPv4"
+	is "$(http_host 'http://[::1]:8080/')" "hello from podman" \
+		"Podman -p 8080:80 over IPv6 (enable_ipv6=true)"
+	is "$(http_host http://127.0.0.1:8081/)" "hello from podman" \
+		"Podman -p 127.0.0.1:8081:80"
+	is "$(tcp_host ::1 8081)" refused "... which is IPv4 only"
+	ok "podman rm -f" "${podman_cmd[@]}" rm -f -t 0 web
+fi
+
 done_testing
