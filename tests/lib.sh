@@ -53,7 +53,8 @@
 # tests/tapfd-helper are built), S4N_USER (default s4ntest), S4N_TIMEOUT
 # (seconds for every bounded wait, default 10), S4N_TEST_TIMEOUT (seconds
 # for the whole file, default 300), S4N_VERBOSE=1 (print the output of
-# passing checks too).
+# passing checks too), S4N_NO_TAP=1 (not a test: no plan line at exit,
+# for tests/demo.sh).
 #
 # Commands run in a guest must bound themselves (ping -W, socat -T and
 # connect-timeout, timeout(1)); the file-wide watchdog is the last resort.
@@ -308,6 +309,9 @@ _s4n_cleanup()
 	done
 	if [ -n "$_S4N_SKIPPED_ALL" ]; then
 		exit 77
+	fi
+	if [ -n "${S4N_NO_TAP:-}" ]; then
+		exit "$st"
 	fi
 	if [ "$_S4N_FAILED" -gt 0 ] || [ "$st" -ne 0 ]; then
 		for log in "${_S4N_DAEMON_LOGS[@]}"; do
@@ -601,8 +605,10 @@ start_guest()
 	local resolv=
 	[ -n "$mnt" ] && [ -e /etc/resolv.conf ] &&
 		resolv="$S4N_TMP/root/guest-resolv.conf"
+	if [ "$user" = "$S4N_USER" ] && [ -z "${S4N_USER_TMP:-}" ]; then
+		setup_user || return 1
+	fi
 	if [ -n "$user" ]; then
-		[ -n "${S4N_USER_TMP:-}" ] || setup_user || return 1
 		spawn_ready --user "$user" unshare "${flags[@]}" -- \
 			sh -c "$script" sh "$S4N_TMP" "$resolv" "$lo" || return 1
 	else
