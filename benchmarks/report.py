@@ -9,7 +9,7 @@
 # Reads OUTDIR/samples.tsv (impl, figure, unit, value per line),
 # OUTDIR/failures.tsv and OUTDIR/meta.env; writes the table to stdout,
 # OUTDIR/results.jsonl, RESULTS.md and, next to it, results.svg (and
-# results.png) when gnuplot is installed.
+# OUTDIR/results.png) when gnuplot is installed.
 
 import json
 import os
@@ -71,14 +71,24 @@ def read_meta(path):
     return meta
 
 
+def round_ratio(rounds, base):
+    """Median over the rounds both have of the ratio within each round:
+    neighbours in time share the machine's mood of the moment."""
+    r = [rounds[k] / base[k] for k in rounds if k in base and base[k]]
+    return statistics.median(r) if r else None
+
+
 def summarize(samples):
-    vals, units = {}, {}
-    for impl, fig, unit, value in samples:
+    vals, units, rounds = {}, {}, {}
+    for row in samples:
+        impl, fig, unit, value = row[:4]
+        rnd = row[4] if len(row) > 4 else "1"
         try:
             v = float(value)
         except ValueError:
             continue
         vals.setdefault((impl, fig), []).append(v)
+        rounds.setdefault((impl, fig), {})[rnd] = v
         units[fig] = unit
     stats = {}
     for key, v in vals.items():
@@ -95,8 +105,11 @@ def summarize(samples):
             units["conns_p50_vs_idle"] = "x"
     for (impl, fig), s in stats.items():
         base = stats.get((BASE, fig))
-        s["ratio"] = (s["value"] / base["value"]
-                      if base and base["value"] else None)
+        if (impl, fig) in rounds and (BASE, fig) in rounds:
+            s["ratio"] = round_ratio(rounds[(impl, fig)], rounds[(BASE, fig)])
+        else:
+            s["ratio"] = (s["value"] / base["value"]
+                          if base and base["value"] else None)
     return stats, units
 
 
@@ -144,8 +157,9 @@ def write_jsonl(path, stats, units):
                                 "max": s["max"], "n": s["n"]}) + "\n")
 
 
-def chart(stats, outdir, stem):
-    """Clustered bars of the throughput and latency ratios, log scale."""
+def chart(stats, outdir, svg):
+    """Clustered bars of the throughput and latency ratios, log scale: the
+    SVG goes next to RESULTS.md, a PNG copy to OUTDIR."""
     gp = shutil.which("gnuplot")
     impls = [i for i in IMPLS if i != BASE and
              any(k[0] == i for k in stats)]
@@ -160,9 +174,9 @@ def chart(stats, outdir, stem):
             f.write(fig + " " + " ".join(
                 "%.4f" % x if x else "NaN" for x in r) + "\n")
     made = []
-    for term, ext in (("svg size 1000,520 dynamic font 'sans,11'", "svg"),
-                      ("pngcairo size 1000,520 font 'sans,10'", "png")):
-        out = stem + "." + ext
+    for term, out in (("svg size 1000,520 dynamic font 'sans,11'", svg),
+                      ("pngcairo size 1000,520 font 'sans,10'",
+                       os.path.join(outdir, "results.png"))):
         script = f"""
 set terminal {term}
 set output '{out}'
@@ -211,7 +225,8 @@ def write_md(path, stats, units, meta, fails, charts):
              f"{meta.get('date', '?')}; the run took "
              f"{meta.get('runtime_s', '?')} s. Do not edit: run it again.\n")
     L.append("Each cell: median (min–max over the runs) **×ratio to "
-             "slirp4netns's median in the same run**. Throughput and "
+             "slirp4netns** (the median over the rounds of the ratio within "
+             "each round). Throughput and "
              "connections/s: higher is better; everything else: lower is "
              "better. "
              f"Rounds: {meta.get('iter', '?')}, {meta.get('secs', '?')} s per "
@@ -298,8 +313,9 @@ def main():
     stats, units = summarize(samples)
     print_table(stats, units)
     write_jsonl(os.path.join(outdir, "results.jsonl"), stats, units)
-    stem = os.path.join(os.path.dirname(os.path.abspath(results)), "results")
-    charts = chart(stats, outdir, stem)
+    svg = os.path.join(os.path.dirname(os.path.abspath(results)),
+                       "results.svg")
+    charts = chart(stats, outdir, svg)
     write_md(results, stats, units, meta, fails, charts)
     if fails:
         print("\n%d failure(s):" % len(fails))

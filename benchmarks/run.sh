@@ -108,8 +108,11 @@ W=${BENCH_WORK:-}
 declare -A GUEST DAEMON SRV FWD
 SAMPLES='' FAILS=''
 
+# One measurement, tagged with the round ($ROUND) it belongs to: report.py
+# divides values of the same round, measured minutes apart at most.
+ROUND=1
 sample() { # impl figure unit value
-	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$SAMPLES"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$ROUND" >>"$SAMPLES"
 }
 
 fail() { # impl figure reason
@@ -389,6 +392,7 @@ fig_startup() {
 		sg[$impl]=${GUEST[startup-$impl]}
 	done
 	for i in $(seq "$STARTUP_RUNS"); do
+		ROUND=$i
 		# shellcheck disable=SC2046,SC2086 # lists of words
 		for impl in $(rotate "$i" $IMPLS); do
 			g=${sg[$impl]:-}
@@ -401,6 +405,7 @@ fig_startup() {
 			fi
 		done
 	done
+	ROUND=1
 	for impl in "${!sg[@]}"; do
 		kill "${sg[$impl]}" 2>/dev/null || true
 	done
@@ -474,18 +479,21 @@ fig_latency() {
 	local r impl
 
 	for r in $(seq "$ITER"); do
+		ROUND=$r
 		# shellcheck disable=SC2046,SC2086 # lists of words
 		for impl in $(rotate "$r" $(live_impls 65520)); do
 			rr_pinned "$impl" tcp lat || true
 			rr_pinned "$impl" udp lat || true
 		done
 	done
+	ROUND=1
 }
 
 fig_crr() {
 	local r impl key out
 
 	for r in $(seq "$ITER"); do
+		ROUND=$r
 		# shellcheck disable=SC2046,SC2086 # lists of words
 		for impl in $(rotate "$r" $(live_impls 65520)); do
 			key=$impl-65520
@@ -499,6 +507,7 @@ fig_crr() {
 				fail "$impl" crr "$failed of $((n + failed)) failed"
 		done
 	done
+	ROUND=1
 }
 
 # One iperf3 run; prints "GBIT_PER_S BYTES". Restarts the server it used
@@ -563,6 +572,7 @@ fig_bulk() {
 	! want_fig bulk || kinds+=(tcp_g2h tcp_h2g)
 	! want_fig fwd || kinds+=(fwd_h2g fwd_g2h)
 	for r in $(seq "$ITER"); do
+		ROUND=$r
 		for mtu in 1500 65520; do
 			# shellcheck disable=SC2046,SC2086 # lists of words
 			for impl in $(rotate "$r" $(live_impls "$mtu")); do
@@ -573,6 +583,7 @@ fig_bulk() {
 		done
 		log "bulk round $r of $ITER done"
 	done
+	ROUND=1
 }
 
 # N idle connections open after the earlier traffic: all must succeed;
@@ -701,7 +712,7 @@ inner_main() {
 		ITER=1 SECS=1 IDLE_SECS=1 RR_SECS=1 CRR_SECS=1 STARTUP_RUNS=3
 		CRR_MAX=500 RR_MAX=20000 CONNS=100
 	else
-		ITER=3 SECS=5 IDLE_SECS=10 RR_SECS=2 CRR_SECS=3 STARTUP_RUNS=15
+		ITER=5 SECS=3 IDLE_SECS=10 RR_SECS=2 CRR_SECS=3 STARTUP_RUNS=15
 		CRR_MAX=5000 RR_MAX=200000 CONNS=1000
 	fi
 	ITER=${BENCH_ITER:-$ITER} SECS=${BENCH_SECS:-$SECS}
