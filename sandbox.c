@@ -1,2 +1,533 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sandbox.c - placeholder, being written */
+/* sandbox.c - --enable-sandbox: a private root holding only /etc and /run
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ *
+ * Once the TAP fd, the API socket and libslirp exist, the daemon needs no
+ * file but /etc/resolv.conf (read by libslirp for each DNS forward), so
+ * sandbox_enter() takes the rest of the file system away, in this order:
+ *
+ * 1. check that the process is single-threaded and that /etc/resolv.conf
+ *    will still be reachable from a root holding only /etc and /run;
+ * 2. unprivileged: join the user namespace of the target (where we own
+ *    every capability) so that we may create a mount namespace; as root,
+ *    stay where we are (slirp4netns(1));
+ * 3. unshare the mount namespace and make every mount private, so that
+ *    nothing below propagates back to the host (Podman hit this once);
+ * 4. mount a small tmpfs, bind /etc and /run into it read-only,
+ *    pivot_root into it and detach the old root: the daemon's / now lists
+ *    etc and run only, and the tmpfs itself is read-only;
+ * 5. drop every capability but CAP_NET_BIND_SERVICE (permitted, effective,
+ *    inheritable, bounding and ambient sets), and set no_new_privs.
+ *
+ * Step 5 also runs after a user namespace join: there we hold every
+ * capability over the container's namespaces, which the daemon no longer
+ * needs and an attacker would love.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+#include <sys/capability.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "util.h"
+#include "sandbox.h"
+
+#define RESOLV_CONF "/etc/resolv.conf"
+
+/* Mount points we may cover with the new root's tmpfs; any will do, since
+ * the cover is only seen inside our private mount namespace. */
+static const char *const base_dirs[] = {"/tmp", "/mnt", "/dev"};
+
+/* The host directories the sandbox keeps, as slirp4netns(1) states */
+static const char *const kept_dirs[] = {"etc", "run"};
+
+/*
+ * check_single_thread() - unshare(CLONE_NEWNS) and setns(CLONE_NEWUSER)
+ * refuse a process with several threads, and capabilities are per thread:
+ * catch a caller that started GLib's worker thread too early.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int check_single_thread(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0; /* no /proc: unshare() will tell */
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	if (n > 1) {
+		log_error("--enable-sandbox: %d threads are running; the "
+			  "sandbox must be entered before any thread starts",
+			  n);
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_kept_dir(const char *path)
+{
+	for (size_t i = 0; i < sizeof(kept_dirs) / sizeof(kept_dirs[0]); i++) {
+		size_t len = strlen(kept_dirs[i]);
+
+		if (path[0] == '/' && !strncmp(path + 1, kept_dirs[i], len) &&
+		    path[len + 1] == '/')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * check_resolv_conf() - libslirp opens /etc/resolv.conf at each DNS
+ * forward. Refuse a symlink that leads outside /etc and /run: DNS would
+ * silently break inside the sandbox (slirp4netns(1) requires this).
+ * Resolved before pivoting, while the whole host is still visible.
+ * @ret_exists:	the file exists now, so must exist inside too
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int check_resolv_conf(bool *ret_exists)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	*ret_exists = stat(RESOLV_CONF, &st) == 0;
+	if (lstat(RESOLV_CONF, &st) < 0 || !S_ISLNK(st.st_mode))
+		return 0; /* missing, or a plain file: nothing to follow */
+	if (!realpath(RESOLV_CONF, target)) {
+		/* dangling: name what the link says */
+		n = readlink(RESOLV_CONF, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+	}
+	if (in_kept_dir(target))
+		return 0;
+	log_error("--enable-sandbox: " RESOLV_CONF " is a symlink to \"%s\", "
+		  "outside /etc and /run, so DNS would fail in the sandbox",
+		  target);
+	return -1;
+}
+
+/*
+ * open_target_userns() - the user namespace to join when unprivileged.
+ * --userns-path wins. A PID target names its own; a netns path names its
+ * owner (NS_GET_USERNS). A TAP fd or bess socket names none.
+ * @ret_name:	what to name in an error message
+ *
+ * Return: an fd, -ENOENT when there is none to join, or -errno.
+ */
+static int open_target_userns(const struct s4n_opts *opts,
+			      const char **ret_name)
+{
+	static char proc_path[64];
+	_cleanup_close_ int netns = -1;
+	int fd;
+
+	if (opts->userns_path) {
+		*ret_name = opts->userns_path;
+		fd = open(opts->userns_path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (opts->target_type != S4N_TARGET_NETNS)
+		return -ENOENT;
+	switch (opts->netns_type) {
+	case S4N_NETNS_PID:
+		snprintf(proc_path, sizeof(proc_path), "/proc/%d/ns/user",
+			 (int)opts->target_pid);
+		*ret_name = proc_path;
+		fd = open(proc_path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	case S4N_NETNS_PATH:
+		*ret_name = opts->target;
+		netns = open(opts->target, O_RDONLY | O_CLOEXEC);
+		if (netns < 0)
+			return -errno;
+		fd = ioctl(netns, NS_GET_USERNS);
+		return fd < 0 ? -errno : fd;
+	case S4N_NETNS_TAPFD:
+		break;
+	}
+	return -ENOENT;
+}
+
+/* same_ns() - @fd names the user namespace we are in already */
+static bool same_userns(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return util_write_all(fd, text, strlen(text));
+}
+
+/*
+ * new_userns() - nothing to join: create a user namespace of our own,
+ * mapping only our own ids, to gain CAP_SYS_ADMIN over a new mount
+ * namespace. Same reach on the host as before: none.
+ *
+ * Return: 0, or -errno.
+ */
+static int new_userns(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int rc;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return -errno;
+	/* an unprivileged gid_map needs setgroups denied (user_namespaces(7)) */
+	rc = write_file("/proc/self/setgroups", "deny");
+	if (rc < 0 && rc != -ENOENT)
+		return rc;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)uid,
+		 (unsigned int)uid);
+	rc = write_file("/proc/self/uid_map", map);
+	if (rc < 0)
+		return rc;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)gid,
+		 (unsigned int)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+/*
+ * enter_userns() - unprivileged only: become able to build the sandbox.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int enter_userns(const struct s4n_opts *opts)
+{
+	const char *name = "(none)";
+	int fd = open_target_userns(opts, &name);
+	int rc;
+
+	if (fd >= 0 && same_userns(fd)) {
+		close(fd);
+		fd = -ENOENT;
+	}
+	if (fd == -ENOENT) {
+		rc = new_userns();
+		if (rc < 0) {
+			log_error("--enable-sandbox: cannot create a user "
+				  "namespace: %s",
+				  strerror(-rc));
+			return -1;
+		}
+		return 0;
+	}
+	if (fd < 0) {
+		log_error("--enable-sandbox: cannot open the user namespace of "
+			  "\"%s\": %s",
+			  name, strerror(-fd));
+		return -1;
+	}
+	rc = setns(fd, CLONE_NEWUSER);
+	rc = rc < 0 ? -errno : 0;
+	close(fd);
+	if (rc < 0) {
+		log_error("--enable-sandbox: cannot join the user namespace of "
+			  "\"%s\": %s",
+			  name, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * make_readonly() - make the bind mount at @path and every mount below it
+ * read-only, nosuid, nodev, noexec. Only adding flags: that is allowed
+ * even on mounts whose flags a user namespace locked.
+ *
+ * Return: 0, or -errno.
+ */
+static int make_readonly(const char *path)
+{
+	unsigned long keep = 0;
+	struct statvfs sv;
+
+#ifdef MOUNT_ATTR_RDONLY
+	struct mount_attr attr = {
+	    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	};
+
+	/* Linux 5.12: the whole tree at once */
+	if (mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) ==
+	    0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+#endif
+	/*
+	 * Older kernels: remount the top mount only. A bind remount must
+	 * restate the atime flags, which a user namespace may have locked
+	 * (mount(2), EPERM).
+	 */
+	if (statvfs(path, &sv) < 0)
+		return -errno;
+	keep = sv.f_flag & (ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+	if (mount(NULL, path, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		      MS_NOEXEC | keep,
+		  NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * bind_kept_dirs() - bind /etc and /run into @base (recursively: a
+ * non-recursive bind of a tree with locked submounts fails, and
+ * resolv.conf may live in a submount of /run).
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int bind_kept_dirs(const char *base)
+{
+	for (size_t i = 0; i < sizeof(kept_dirs) / sizeof(kept_dirs[0]); i++) {
+		char src[16], dst[PATH_MAX];
+		int rc;
+
+		snprintf(src, sizeof(src), "/%s", kept_dirs[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", base, kept_dirs[i]);
+		if (mkdir(dst, 0755) < 0) {
+			log_error("--enable-sandbox: cannot create %s: %s", dst,
+				  strerror(errno));
+			return -1;
+		}
+		if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue; /* no /run on this host */
+			log_error("--enable-sandbox: cannot bind %s: %s", src,
+				  strerror(errno));
+			return -1;
+		}
+		rc = make_readonly(dst);
+		if (rc < 0) {
+			log_error("--enable-sandbox: cannot make %s read-only: "
+				  "%s",
+				  src, strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * mount_base() - mount the new root's tmpfs on the first directory that
+ * takes it.
+ *
+ * Return: the directory, or NULL after logging.
+ */
+static const char *mount_base(void)
+{
+	int err = ENOENT;
+
+	for (size_t i = 0; i < sizeof(base_dirs) / sizeof(base_dirs[0]); i++) {
+		/* room for two directories, nothing else */
+		if (mount("tmpfs", base_dirs[i], "tmpfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "mode=0755,size=16k,nr_inodes=8") == 0)
+			return base_dirs[i];
+		err = errno;
+	}
+	log_error("--enable-sandbox: cannot mount a tmpfs for the new root: "
+		  "%s",
+		  strerror(err));
+	return NULL;
+}
+
+/*
+ * switch_root() - make the current directory, a mount, the root and
+ * detach the old one. pivot_root(".", ".") stacks the old root on the new
+ * one, so no directory is needed to hold it (pivot_root(2)). On an
+ * initramfs there is nothing to pivot away from; Podman turns the sandbox
+ * off there, as upstream slirp4netns fails the same way.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int switch_root(void)
+{
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		int err = errno;
+
+		log_error("--enable-sandbox: cannot pivot_root into the new "
+			  "root: %s%s",
+			  strerror(err),
+			  err == EINVAL ? " (is / the initramfs?)" : "");
+		return -1;
+	}
+	if (umount2(".", MNT_DETACH) < 0) {
+		log_error("--enable-sandbox: cannot detach the old root: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if (chdir("/") < 0) {
+		log_error("--enable-sandbox: chdir /: %s", strerror(errno));
+		return -1;
+	}
+	/* nothing may create files in the new root itself */
+	if (mount(NULL, "/", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		      MS_NOEXEC,
+		  NULL) < 0) {
+		log_error("--enable-sandbox: cannot make the new root "
+			  "read-only: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * build_root() - steps 3 and 4: new mount namespace, new root.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int build_root(void)
+{
+	const char *base;
+
+	if (unshare(CLONE_NEWNS) < 0) {
+		log_error("--enable-sandbox: cannot create a mount namespace: "
+			  "%s",
+			  strerror(errno));
+		return -1;
+	}
+	/* Podman may start us in a namespace with shared mounts: without
+	 * this, our tmpfs would appear on the host (Podman issue 4113). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		int err = errno;
+
+		/* EINVAL: / is no mount point, as in a chroot(2) */
+		log_error("--enable-sandbox: cannot make mounts private: %s%s",
+			  strerror(err),
+			  err == EINVAL ? " (is / a chroot?)" : "");
+		return -1;
+	}
+	base = mount_base();
+	if (!base || bind_kept_dirs(base) < 0)
+		return -1;
+	if (chdir(base) < 0) {
+		log_error("--enable-sandbox: chdir %s: %s", base,
+			  strerror(errno));
+		return -1;
+	}
+	return switch_root();
+}
+
+/*
+ * drop_caps() - step 5. The bounding set goes first: dropping from it
+ * needs CAP_SETPCAP, which the last step removes. CAP_NET_BIND_SERVICE
+ * stays if we have it, for add_hostfwd on ports below 1024.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int drop_caps(void)
+{
+	const cap_value_t keep = CAP_NET_BIND_SERVICE;
+	cap_flag_value_t have = CAP_CLEAR;
+	cap_t caps;
+	int rc;
+
+	/* cap_get_bound() is -1 past the kernel's last capability */
+	for (cap_value_t c = 0; cap_get_bound(c) >= 0; c++) {
+		if (c == keep || cap_get_bound(c) == 0)
+			continue;
+		if (cap_drop_bound(c) < 0) {
+			log_error("--enable-sandbox: cannot drop %s from the "
+				  "bounding set: %s",
+				  cap_to_name(c), strerror(errno));
+			return -1;
+		}
+	}
+	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0) {
+		log_error("--enable-sandbox: cannot clear the ambient "
+			  "capabilities: %s",
+			  strerror(errno));
+		return -1;
+	}
+	caps = cap_get_proc();
+	if (caps)
+		(void)cap_get_flag(caps, keep, CAP_PERMITTED, &have);
+	if (caps)
+		cap_clear(caps);
+	else
+		caps = cap_init();
+	if (!caps) {
+		log_error("--enable-sandbox: %s", strerror(errno));
+		return -1;
+	}
+	if (have == CAP_SET) {
+		cap_set_flag(caps, CAP_PERMITTED, 1, &keep, CAP_SET);
+		cap_set_flag(caps, CAP_EFFECTIVE, 1, &keep, CAP_SET);
+	}
+	rc = cap_set_proc(caps);
+	cap_free(caps);
+	if (rc < 0) {
+		log_error("--enable-sandbox: cannot drop capabilities: %s",
+			  strerror(errno));
+		return -1;
+	}
+	/* no exec ever gains privileges back (also set by seccomp) */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		log_error("--enable-sandbox: cannot set no_new_privs: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int sandbox_enter(const struct s4n_opts *opts)
+{
+	bool resolv_exists;
+	struct stat st;
+
+	if (check_single_thread() < 0 || check_resolv_conf(&resolv_exists) < 0)
+		return -1;
+	/* jansson seeds its hash function from /dev/urandom at the first
+	 * JSON object, the first API request; /dev is gone after this. */
+	json_object_seed(0);
+	/* As root, stay in our user namespace (slirp4netns(1)): a root
+	 * daemon drops its capabilities instead. */
+	if (geteuid() != 0 && enter_userns(opts) < 0)
+		return -1;
+	if (build_root() < 0)
+		return -1;
+	/* A chain of links may pass through a directory we left behind
+	 * (/etc/resolv.conf -> /var/run/... with /var/run -> /run). */
+	if (resolv_exists && stat(RESOLV_CONF, &st) < 0) {
+		log_error("--enable-sandbox: " RESOLV_CONF " is unreachable in "
+			  "the sandbox: it leads through a path outside /etc "
+			  "and /run");
+		return -1;
+	}
+	return drop_caps();
+}

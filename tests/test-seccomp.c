@@ -35,12 +35,12 @@
 
 /* Child exit codes */
 #define CHILD_OK 0
-#define CHILD_WRONG 1		/* the call did not behave as expected */
-#define CHILD_NO_FILTER 2	/* seccomp_install() failed */
+#define CHILD_WRONG 1	  /* the call did not behave as expected */
+#define CHILD_NO_FILTER 2 /* seccomp_install() failed */
 
 static int test_no;
 static int failures;
-static pid_t child_pid;		/* in the child, read before the filter */
+static pid_t child_pid; /* in the child, read before the filter */
 
 static void report(bool ok, const char *name)
 {
@@ -153,9 +153,11 @@ static int do_mmap_rw(void)
 	return munmap(p, 4096) == 0 ? CHILD_OK : CHILD_WRONG;
 }
 
-static int do_kill_self(void)
+static int do_tgkill_self(void)
 {
-	return kill(getpid(), 0) == 0 ? CHILD_OK : CHILD_WRONG;
+	/* signal 0: only the permission check, as abort() would pass */
+	return syscall(SYS_tgkill, getpid(), gettid(), 0) == 0 ? CHILD_OK
+							       : CHILD_WRONG;
 }
 
 static int do_malloc(void)
@@ -207,9 +209,9 @@ static int do_open_write(void)
 
 static int do_open_creat(void)
 {
-	return expect(open("/nonexistent/x", O_RDONLY | O_CREAT | O_CLOEXEC,
-			   0600),
-		      EPERM);
+	return expect(
+	    open("/nonexistent/x", O_RDONLY | O_CREAT | O_CLOEXEC, 0600),
+	    EPERM);
 }
 
 static int do_mmap_exec(void)
@@ -222,8 +224,8 @@ static int do_mmap_exec(void)
 
 static int do_mprotect_exec(void)
 {
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	void *p =
+	    mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return CHILD_WRONG;
@@ -234,6 +236,16 @@ static int do_kill_other(void)
 {
 	/* signal 0 to the parent: only a permission check */
 	return expect(kill(getppid(), 0), EPERM);
+}
+
+static int do_tgkill_other(void)
+{
+	return expect(syscall(SYS_tgkill, getppid(), getppid(), 0), EPERM);
+}
+
+static int do_unlink(void)
+{
+	return expect(unlink("/nonexistent/x"), EPERM);
 }
 
 /* --- killed ------------------------------------------------------------- */
@@ -252,7 +264,7 @@ static int do_setns(void)
 
 static int do_execve(void)
 {
-	char *const argv[] = { NULL };
+	char *const argv[] = {NULL};
 
 	(void)execve("/nonexistent", argv, argv);
 	return CHILD_WRONG;
@@ -313,8 +325,8 @@ static void *thread_fn(void *arg)
 	struct utsname u;
 
 	(void)arg;
-	pthread_barrier_wait(&barrier);	/* running: load the filter */
-	pthread_barrier_wait(&barrier);	/* filter loaded by main thread */
+	pthread_barrier_wait(&barrier); /* running: load the filter */
+	pthread_barrier_wait(&barrier); /* filter loaded by main thread */
 	thread_result = expect(uname(&u), EPERM);
 	return NULL;
 }
@@ -347,9 +359,9 @@ static int do_no_seccomp(void)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 
-	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
-				     SCMP_SYS(prctl), 1,
-				     SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP)) < 0 ||
+	if (!ctx ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(prctl), 1,
+			     SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP)) < 0 ||
 	    seccomp_load(ctx) < 0)
 		return CHILD_WRONG;
 	seccomp_release(ctx);
@@ -375,17 +387,17 @@ static void test_no_seccomp(void)
 	buf[n > 0 ? n : 0] = '\0';
 	report(code == CHILD_OK, "no seccomp in the kernel: install fails");
 	report(strstr(buf, "does not support seccomp") &&
-		       strchr(buf, '\n') == buf + strlen(buf) - 1,
+		   strchr(buf, '\n') == buf + strlen(buf) - 1,
 	       "no seccomp in the kernel: exactly one clear line");
 }
 
 /* --- every architecture --------------------------------------------------- */
 
 static const char *const arch_names[] = {
-	"x86", "x86_64", "x32", "arm", "aarch64", "loongarch64", "m68k",
-	"mips", "mipsel", "mips64", "mipsel64", "mips64n32", "mipsel64n32",
-	"parisc", "parisc64", "ppc", "ppc64", "ppc64le", "riscv64", "s390",
-	"s390x", "sh", "sheb",
+    "x86",	   "x86_64", "x32",	 "arm",	   "aarch64",  "loongarch64",
+    "m68k",	   "mips",   "mipsel",	 "mips64", "mipsel64", "mips64n32",
+    "mipsel64n32", "parisc", "parisc64", "ppc",	   "ppc64",    "ppc64le",
+    "riscv64",	   "s390",   "s390x",	 "sh",	   "sheb",
 };
 
 /* The same rules build and compile to BPF for each ABI libseccomp knows */
@@ -401,7 +413,7 @@ static void test_arches(void)
 		int rc;
 
 		if (arch == 0)
-			continue;	/* older libseccomp */
+			continue; /* older libseccomp */
 		rc = seccomp_filter_build(arch, 1, &ctx, &bad);
 		if (rc == 0) {
 			rc = seccomp_export_bpf(ctx, null);
@@ -422,46 +434,52 @@ int main(void)
 	static const struct {
 		const char *name;
 		int (*fn)(void);
-	} allowed[] = {
-		{ "allowed: getpid", do_getpid },
-		{ "allowed: close(-1) fails with EBADF", do_close_bad },
-		{ "allowed: socket(AF_INET)", do_socket_inet },
-		{ "allowed: open read-only", do_open_readonly },
-		{ "allowed: ioctl(FIONREAD) on -1 fails with EBADF",
-		  do_ioctl_fionread_bad },
-		{ "allowed: mmap read-write", do_mmap_rw },
-		{ "allowed: kill(self, 0)", do_kill_self },
-		{ "allowed: malloc and free", do_malloc },
-	}, denied[] = {
-		{ "denied with EPERM: uname", do_uname },
-		{ "denied with EPERM: socket(AF_NETLINK)", do_socket_netlink },
-		{ "denied with EPERM: socket(AF_PACKET)", do_socket_packet },
-		{ "denied with EPERM: ioctl(TIOCSTI)", do_ioctl_tiocsti },
-		{ "denied with EPERM: open for writing", do_open_write },
-		{ "denied with EPERM: open with O_CREAT", do_open_creat },
-		{ "denied with EPERM: mmap(PROT_EXEC)", do_mmap_exec },
-		{ "denied with EPERM: mprotect(PROT_EXEC)", do_mprotect_exec },
-		{ "denied with EPERM: kill(parent, 0)", do_kill_other },
-	}, killed[] = {
-		{ "killed: unshare(0)", do_unshare },
-		{ "killed: setns(-1, 0)", do_setns },
-		{ "killed: execve", do_execve },
-		{ "killed: ptrace", do_ptrace },
-		{ "killed: mount", do_mount },
-		{ "killed: bpf", do_bpf },
-		{ "killed: fork", do_clone },
+	} allowed[] =
+	    {
+		{"allowed: getpid", do_getpid},
+		{"allowed: close(-1) fails with EBADF", do_close_bad},
+		{"allowed: socket(AF_INET)", do_socket_inet},
+		{"allowed: open read-only", do_open_readonly},
+		{"allowed: ioctl(FIONREAD) on -1 fails with EBADF",
+		 do_ioctl_fionread_bad},
+		{"allowed: mmap read-write", do_mmap_rw},
+		{"allowed: tgkill(self, 0)", do_tgkill_self},
+		{"allowed: malloc and free", do_malloc},
+	    },
+	  denied[] =
+	      {
+		  {"denied with EPERM: uname", do_uname},
+		  {"denied with EPERM: socket(AF_NETLINK)", do_socket_netlink},
+		  {"denied with EPERM: socket(AF_PACKET)", do_socket_packet},
+		  {"denied with EPERM: ioctl(TIOCSTI)", do_ioctl_tiocsti},
+		  {"denied with EPERM: open for writing", do_open_write},
+		  {"denied with EPERM: open with O_CREAT", do_open_creat},
+		  {"denied with EPERM: mmap(PROT_EXEC)", do_mmap_exec},
+		  {"denied with EPERM: mprotect(PROT_EXEC)", do_mprotect_exec},
+		  {"denied with EPERM: kill(parent, 0)", do_kill_other},
+		  {"denied with EPERM: tgkill(parent, 0)", do_tgkill_other},
+		  {"denied with EPERM: unlink", do_unlink},
+	      },
+	  killed[] = {
+		  {"killed: unshare(0)", do_unshare},
+		  {"killed: setns(-1, 0)", do_setns},
+		  {"killed: execve", do_execve},
+		  {"killed: ptrace", do_ptrace},
+		  {"killed: mount", do_mount},
+		  {"killed: bpf", do_bpf},
+		  {"killed: fork", do_clone},
 #if defined(__x86_64__)
-		{ "killed: i386 syscall through int 0x80", do_int80 },
-		{ "killed: x32 syscall", do_x32 },
+		  {"killed: i386 syscall through int 0x80", do_int80},
+		  {"killed: x32 syscall", do_x32},
 #endif
-	};
+	  };
 	size_t n_arches = 0;
 	int sig;
 
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
-				   ARRAY_SIZE(killed) + n_arches + 5);
+			       ARRAY_SIZE(killed) + n_arches + 5);
 
 	/* Without the filter the "denied" calls must succeed, or the
 	 * EPERM below would prove nothing. */
@@ -478,7 +496,7 @@ int main(void)
 	report(run_child(do_thread, false, &sig) == CHILD_OK,
 	       "a thread started before the filter is filtered too");
 	report(run_child(do_getpid, false, &sig) == CHILD_OK &&
-		       prctl(PR_GET_SECCOMP) == 0,
+		   prctl(PR_GET_SECCOMP) == 0,
 	       "the parent is not filtered");
 	test_no_seccomp();
 	test_arches();
