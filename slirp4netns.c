@@ -337,7 +337,9 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 		if (rc < 0)
 			tap_gone(ctx, rc);
 	}
-	collect_events(c);
+	/* epoll_wait() only when glib saw the epoll fd readable */
+	if (g_source_query_unix_fd(base, s->ep_tag))
+		collect_events(c);
 	/* Also when only frames came in: libslirp sends what waited for
 	 * the guest's ARP reply from here (if_start()). */
 	slirp_pollfds_poll(ctx->slirp, 0, get_revents_cb, ctx);
@@ -411,8 +413,7 @@ static void timer_mod_cb(void *timer, int64_t expire_ms, void *opaque)
 	((struct s4n_timer *)timer)->expire_ms = MAX(expire_ms, 0);
 }
 
-/* libslirp creates or is about to close @fd: forget what the mirror knew,
- * since the number may be reused for a different socket */
+/* libslirp created @fd: forget what the mirror knew of that number */
 static void register_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
@@ -420,11 +421,17 @@ static void register_poll_fd_cb(int fd, void *opaque)
 	pollent_drop(ctx->core, fd);
 }
 
+/* libslirp is about to close @fd: closing takes it out of the epoll set,
+ * so only the mirror needs to forget it (the number may come back for a
+ * different socket) */
 static void unregister_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 
-	pollent_drop(ctx->core, fd);
+	if (fd >= 0 && (size_t)fd < ctx->core->nent) {
+		ctx->core->ent[fd].in_set = false;
+		ctx->core->ent[fd].events = 0;
+	}
 }
 
 static void notify_cb(void *opaque)
@@ -615,6 +622,11 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 						sizeof(*s));
 	s->ctx = ctx;
 	c->src = s;
+	/* Without this glib "blocks" the source while it dispatches:
+	 * it takes our fds out of its poll set and puts them back, and
+	 * each change wakes the loop once more through its eventfd. The
+	 * dispatch never runs the loop itself, so it cannot recurse. */
+	g_source_set_can_recurse(&s->base, TRUE);
 	s->ep_tag = g_source_add_unix_fd(&s->base, c->epfd, G_IO_IN);
 	if (!bess)
 		s->tap_tag = g_source_add_unix_fd(&s->base, tapfd, G_IO_IN);
