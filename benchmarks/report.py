@@ -42,6 +42,10 @@ FIGURES = [
     ("cpu_per_gb", "daemon CPU per GB, upload MTU 65520", "low", None),
     ("idle_cpu", "daemon CPU while idle", "low", None),
     ("idle_wakeups", "daemon context switches while idle", "low", None),
+    ("idle_after_cpu", "daemon CPU while idle after all traffic", "low",
+     None),
+    ("idle_after_wakeups", "daemon context switches, idle after traffic",
+     "low", None),
     ("rss_idle", "RSS idle", "low", None),
     ("pss_idle", "PSS idle", "low", None),
     ("rss_bulk", "RSS after bulk transfers", "low", None),
@@ -301,7 +305,11 @@ NOTES = """\
   (soft), which Debian's slirp4netns needs for that many connections.
 - CPU: utime+stime of the daemon (/proc/PID/stat) during each MTU-65520
   upload, per GB received; idle: CPU and voluntary+nonvoluntary context
-  switches of all its threads over a {idle} s window, scaled to 10 s.
+  switches of all its threads over a {idle} s window, scaled to 10 s, once
+  right after start-up and once after all traffic (the idle connections
+  closed).
+- Debian's pasta (2023-03) moves guest→host TCP through its TAP erratically
+  (bursts, then stalls): its `tcp_g2h` rows are reported as measured.
 """
 
 

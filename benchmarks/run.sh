@@ -412,7 +412,8 @@ fig_startup() {
 }
 
 # All daemons are idle at once: one window serves every implementation.
-fig_idle() {
+# @1 is "idle" right after start-up, "idle_after" once all traffic ended.
+fig_idle() { # label
 	local key impl d c0 c1 w0 w1 scale
 	local -A t0=() s0=()
 
@@ -429,12 +430,12 @@ fig_idle() {
 		d=${DAEMON[$impl-65520]}
 		c0=${t0[$impl]} w0=${s0[$impl]}
 		c1=$(cpu_ticks "$d") w1=$(ctx_switches "$d") || {
-			fail "$impl" idle "daemon exited"
+			fail "$impl" "$1" "daemon exited"
 			continue
 		}
-		sample "$impl" idle_cpu ms/10s \
+		sample "$impl" "${1}_cpu" ms/10s \
 			"$(awk "BEGIN { print ($c1 - $c0) * 1000 / $HZ * $scale }")"
-		sample "$impl" idle_wakeups /10s \
+		sample "$impl" "${1}_wakeups" /10s \
 			"$(awk "BEGIN { print ($w1 - $w0) * $scale }")"
 	done
 }
@@ -743,7 +744,7 @@ inner_main() {
 	log "instances up: $(live_impls 65520 | tr '\n' ' ')"
 	if want_fig idle; then
 		log "idle ($IDLE_SECS s)"
-		fig_idle
+		fig_idle idle
 	fi
 	footprint idle
 	! want_fig latency || { log "latency"; fig_latency; }
@@ -754,6 +755,10 @@ inner_main() {
 		footprint bulk
 	fi
 	! want_fig conns || { log "$CONNS idle connections"; fig_conns; }
+	if want_fig idle; then
+		log "idle after the traffic ($IDLE_SECS s)"
+		fig_idle idle_after
+	fi
 	write_meta
 
 	[ "$IMPLS" = "$ALL_IMPLS" ] && [ "$BENCH_FIGURES" = "$ALL_FIGURES" ] &&

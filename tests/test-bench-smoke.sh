@@ -25,7 +25,7 @@ IMPLS=ours
 FIGURES="tcp_g2h_mtu1500 tcp_h2g_mtu1500 tcp_g2h_mtu65520 tcp_h2g_mtu65520
 	fwd_h2g_mtu1500 fwd_g2h_mtu1500 fwd_h2g_mtu65520 fwd_g2h_mtu65520
 	crr lat_tcp_p50 lat_tcp_p99 lat_udp_p50 lat_udp_p99 startup cpu_per_gb
-	idle_cpu idle_wakeups rss_idle pss_idle rss_bulk pss_bulk conns_ok
+	idle_cpu idle_wakeups idle_after_cpu idle_after_wakeups rss_idle pss_idle rss_bulk pss_bulk conns_ok
 	rss_conns pss_conns conns_tcp_p50 conns_p50_vs_idle"
 
 run_bench()
