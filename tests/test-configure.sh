@@ -116,6 +116,16 @@ like "$(guest ip -o link show tap0)" 'link/ether 02:5a:11:22:33:44 ' \
 	"--macaddress: tap0 has that MAC"
 like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
 	"--macaddress: traffic flows"
+has "$(cat "$DAEMON_LOG")" 02:5a:11:22:33:44 \
+	"--macaddress: start-up summary names the MAC"
+ok "daemon exits 0" stop_daemon
+
+# --- the API socket in the summary --------------------------------------------
+must "guest" start_guest
+ok "daemon -a $S4N_TMP/api.sock starts" \
+	start_daemon -a "$S4N_TMP/api.sock" -c "$GUEST_PID" tap0
+has "$(cat "$DAEMON_LOG")" "$S4N_TMP/api.sock" \
+	"start-up summary names the API socket"
 ok "daemon exits 0" stop_daemon
 
 # --- another TAP name ------------------------------------------------------------

@@ -25,6 +25,10 @@ like "$(guest ip -4 -o addr show dev tap0)" 'inet 10\.0\.2\.100/24 ' \
 	"--ready-fd: tap0 is configured when ready is reported"
 like "$(hello)" '^hello 127\.0\.0\.1 ' \
 	"--ready-fd: traffic flows as soon as ready is reported"
+is "$(readlink "/proc/$DAEMON_PID/ns/net")" "$(readlink /proc/self/ns/net)" \
+	"the daemon itself stays in the host's network namespace"
+unlike "$(ps -o pid= --ppid "$DAEMON_PID" | xargs)" '[0-9]' \
+	"the daemon's namespace child is gone once ready"
 ok "SIGTERM: exit status 0" stop_daemon
 
 must "guest" start_guest
