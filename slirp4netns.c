@@ -54,11 +54,23 @@ struct s4n_timer {
 	struct s4n_timer *next;
 };
 
+/* an fd that ends the daemon or brings a bess peer: rare events */
+struct ctl_fd {
+	gpointer tag;
+	GUnixFDSourceFunc fn;
+	int fd;
+};
+
+/* One source for everything the loop waits on but the API: glib's cost
+ * per iteration grows with the number of sources, and the frame path
+ * runs an iteration per wake-up. */
 struct slirp_source {
 	GSource base;
 	struct s4n_ctx *ctx;
 	gpointer tap_tag;
 	gpointer ep_tag;
+	struct ctl_fd ctl[4];	/* signalfd, exit-fd, pidfd, bess */
+	int nctl;
 };
 
 struct s4n_core {
@@ -75,8 +87,7 @@ struct s4n_core {
 	int sigfd;
 	int pidfd;
 	int bess_fd;		/* listening socket, -1 unless bess */
-	guint watches[4];	/* signalfd, exit-fd, pidfd, bess */
-	int nwatches;
+	guint poll_timer;	/* target watch without pidfd */
 };
 
 static void quit(struct s4n_ctx *ctx, int status)
@@ -300,12 +311,29 @@ static gboolean src_prepare(GSource *base, gint *timeout)
 static gboolean src_check(GSource *base)
 {
 	struct slirp_source *s = (struct slirp_source *)base;
+	int i;
 
 	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag))
 		return TRUE;
 	if (g_source_query_unix_fd(base, s->ep_tag))
 		return TRUE;
+	for (i = 0; i < s->nctl; i++)
+		if (g_source_query_unix_fd(base, s->ctl[i].tag))
+			return TRUE;
 	return due_us(s->ctx->core) <= g_source_get_time(base);
+}
+
+static void dispatch_ctl(struct slirp_source *s)
+{
+	int i;
+
+	for (i = 0; i < s->nctl; i++) {
+		GIOCondition cond = g_source_query_unix_fd(&s->base,
+							   s->ctl[i].tag);
+
+		if (cond)
+			s->ctl[i].fn(s->ctl[i].fd, cond, s->ctx);
+	}
 }
 
 static void tap_gone(struct s4n_ctx *ctx, int err)
@@ -331,6 +359,7 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 
 	(void)cb;
 	(void)data;
+	dispatch_ctl(s);
 	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag)) {
 		int rc = tap_read_batch(ctx->tap, ctx->slirp);
 
@@ -522,6 +551,15 @@ static gboolean on_target_exit(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static gboolean on_target_poll(gpointer data)
+{
+	struct s4n_ctx *ctx = data;
+
+	if (kill(ctx->opts->target_pid, 0) < 0 && errno == ESRCH)
+		on_target_exit(-1, 0, ctx);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_bess_accept(gint fd, GIOCondition cond, gpointer data)
 {
 	struct s4n_ctx *ctx = data;
@@ -556,9 +594,15 @@ static int open_signalfd(void)
 }
 
 static void add_watch(struct s4n_core *c, int fd, GIOCondition cond,
-		      GUnixFDSourceFunc fn, struct s4n_ctx *ctx)
+		      GUnixFDSourceFunc fn)
 {
-	c->watches[c->nwatches++] = g_unix_fd_add(fd, cond, fn, ctx);
+	struct slirp_source *s = c->src;
+
+	g_assert(s->nctl < (int)G_N_ELEMENTS(s->ctl));
+	s->ctl[s->nctl].tag = g_source_add_unix_fd(&s->base, fd, cond);
+	s->ctl[s->nctl].fn = fn;
+	s->ctl[s->nctl].fd = fd;
+	s->nctl++;
 }
 
 static int add_exit_sources(struct s4n_ctx *ctx)
@@ -571,22 +615,28 @@ static int add_exit_sources(struct s4n_ctx *ctx)
 		log_error("signalfd: %s", g_strerror(errno));
 		return -1;
 	}
-	add_watch(c, c->sigfd, G_IO_IN, on_signal, ctx);
+	add_watch(c, c->sigfd, G_IO_IN, on_signal);
 	if (o->exit_fd >= 0)
 		add_watch(c, o->exit_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-			  on_exit_fd, ctx);
+			  on_exit_fd);
 	if (o->target_type == S4N_TARGET_NETNS &&
 	    o->netns_type == S4N_NETNS_PID) {
 		c->pidfd = (int)syscall(SYS_pidfd_open, o->target_pid, 0);
-		if (c->pidfd < 0) {
+		if (c->pidfd >= 0) {
+			add_watch(c, c->pidfd, G_IO_IN, on_target_exit);
+		} else if (errno == ENOSYS) {
+			/* kernels before 5.3 (and valgrind): look once a
+			 * second instead */
+			c->poll_timer =
+				g_timeout_add_seconds(1, on_target_poll, ctx);
+		} else {
 			log_error("cannot watch PID %d: %s",
 				  (int)o->target_pid, g_strerror(errno));
 			return -1;
 		}
-		add_watch(c, c->pidfd, G_IO_IN, on_target_exit, ctx);
 	}
 	if (c->bess_fd >= 0)
-		add_watch(c, c->bess_fd, G_IO_IN, on_bess_accept, ctx);
+		add_watch(c, c->bess_fd, G_IO_IN, on_bess_accept);
 	return 0;
 }
 
@@ -643,12 +693,11 @@ int s4n_run(struct s4n_ctx *ctx)
 void s4n_ctx_fini(struct s4n_ctx *ctx)
 {
 	struct s4n_core *c = ctx->core;
-	int i;
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nwatches; i++)
-		g_source_remove(c->watches[i]);
+	if (c->poll_timer)
+		g_source_remove(c->poll_timer);
 	if (c->src) {
 		g_source_destroy(&c->src->base);
 		g_source_unref(&c->src->base);
