@@ -183,6 +183,32 @@ like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
 	"user, path: guest TCP works"
 ok "user, path: exits 0" stop_daemon
 
+# --target-type=bess names no namespace: the daemon makes a user namespace
+# of its own (the same path as --netns-type=tapfd)
+bsock="$S4N_USER_TMP/bess.sock"
+must "user, bess: guest" start_guest
+must "user, bess: daemon" start_daemon --user "$S4N_USER" --no-wait -- \
+	--target-type=bess --enable-sandbox --enable-seccomp "$bsock"
+if peer=$(helper_bin bess-peer); then
+	must "user, bess: peer in the guest" spawn_ready \
+		nsenter -t "$GUEST_PID" -n -- "$peer" "$bsock" tap1
+	must "user, bess: ready" wait_ready
+	must "user, bess: guest address" guest sh -c \
+		'ip addr add 10.0.2.100/24 dev tap1 && ip link set tap1 up &&
+		ip route add default via 10.0.2.2'
+	ns=$(readlink "/proc/$DAEMON_PID/ns/user")
+	unlike "$ns" "^$(readlink /proc/self/ns/user)\$" \
+		"user, bess: in a user namespace of its own"
+	is "$(root_listing "$DAEMON_PID")/$(status_field "$DAEMON_PID" CapBnd)" \
+		"etc run/0000000000000400" "user, bess: new root, capabilities dropped"
+	like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
+		"user, bess: guest TCP works"
+	ok "user, bess: exits 0" stop_daemon
+else
+	stop_daemon || true
+	skip "tests/bess-peer not built" 5
+fi
+
 # --- each option alone ------------------------------------------------------------
 must "guest" start_guest
 must "daemon with --enable-sandbox only" start_daemon -c --enable-sandbox \
@@ -203,6 +229,25 @@ out=$(guest timeout "$S4N_TIMEOUT" busybox nslookup -type=a \
 	"$S4N_DNS_NAME" 10.0.2.3 2>&1 || true)
 like "$out" "Address: $S4N_DNS_ADDR" "seccomp only: DNS works"
 ok "seccomp only: exits 0" stop_daemon
+
+# --- --outbound-addr: libslirp binds each new connection to it ----------------
+must "extra host address 10.77.0.1 on lo" ip addr add 10.77.0.1/32 dev lo
+for who in root user; do
+	if [ $who = root ]; then
+		must "$who: guest" start_guest
+		must "$who: daemon with --outbound-addr" start_daemon -c \
+			--enable-sandbox --enable-seccomp \
+			--outbound-addr=10.77.0.1 "$GUEST_PID" tap0
+	else
+		must "$who: guest" start_guest --rootless
+		must "$who: daemon with --outbound-addr" start_daemon \
+			--user "$S4N_USER" -c --enable-sandbox --enable-seccomp \
+			--outbound-addr=10.77.0.1 "$GUEST_PID" tap0
+	fi
+	like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 10\.77\.0\.1 [0-9]+$' \
+		"$who: --outbound-addr: the host sees 10.77.0.1"
+	ok "$who: --outbound-addr: exits 0" stop_daemon
+done
 
 # --- resolv.conf leading elsewhere ---------------------------------------------
 # with-etc.sh LINK CMD... - run CMD in a mount namespace where /etc is a
