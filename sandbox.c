@@ -132,45 +132,43 @@ static int check_resolv_conf(bool *ret_exists)
  * open_target_userns() - the user namespace to join when unprivileged.
  * --userns-path wins. A PID target names its own; a netns path names its
  * owner (NS_GET_USERNS). A TAP fd or bess socket names none.
- * @ret_name:	what to name in an error message
+ * @name:	filled with what to name in an error message
+ * @ret_fd:	the namespace, or -1 when there is none to join
  *
- * Return: an fd, -ENOENT when there is none to join, or -errno.
+ * Return: 0, or -errno.
  */
-static int open_target_userns(const struct s4n_opts *opts,
-			      const char **ret_name)
+static int open_target_userns(const struct s4n_opts *opts, char *name,
+			      size_t name_len, int *ret_fd)
 {
-	static char proc_path[64];
 	_cleanup_close_ int netns = -1;
-	int fd;
+	int fd = -1;
 
 	if (opts->userns_path) {
-		*ret_name = opts->userns_path;
+		snprintf(name, name_len, "%s", opts->userns_path);
 		fd = open(opts->userns_path, O_RDONLY | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
-	}
-	if (opts->target_type != S4N_TARGET_NETNS)
-		return -ENOENT;
-	switch (opts->netns_type) {
-	case S4N_NETNS_PID:
-		snprintf(proc_path, sizeof(proc_path), "/proc/%d/ns/user",
+	} else if (opts->target_type != S4N_TARGET_NETNS ||
+		   opts->netns_type == S4N_NETNS_TAPFD) {
+		*ret_fd = -1;
+		return 0;
+	} else if (opts->netns_type == S4N_NETNS_PID) {
+		snprintf(name, name_len, "/proc/%d/ns/user",
 			 (int)opts->target_pid);
-		*ret_name = proc_path;
-		fd = open(proc_path, O_RDONLY | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
-	case S4N_NETNS_PATH:
-		*ret_name = opts->target;
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+	} else {
+		snprintf(name, name_len, "%s", opts->target);
 		netns = open(opts->target, O_RDONLY | O_CLOEXEC);
 		if (netns < 0)
 			return -errno;
+		/* the kernel opens it with O_CLOEXEC */
 		fd = ioctl(netns, NS_GET_USERNS);
-		return fd < 0 ? -errno : fd;
-	case S4N_NETNS_TAPFD:
-		break;
 	}
-	return -ENOENT;
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return 0;
 }
 
-/* same_ns() - @fd names the user namespace we are in already */
+/* same_userns() - @fd names the user namespace we are in already */
 static bool same_userns(int fd)
 {
 	struct stat a, b;
@@ -225,15 +223,21 @@ static int new_userns(void)
  */
 static int enter_userns(const struct s4n_opts *opts)
 {
-	const char *name = "(none)";
-	int fd = open_target_userns(opts, &name);
-	int rc;
+	char name[PATH_MAX] = "";
+	int fd = -1, rc;
 
+	rc = open_target_userns(opts, name, sizeof(name), &fd);
+	if (rc < 0) {
+		log_error("--enable-sandbox: cannot open the user namespace of "
+			  "\"%s\": %s",
+			  name, strerror(-rc));
+		return -1;
+	}
 	if (fd >= 0 && same_userns(fd)) {
 		close(fd);
-		fd = -ENOENT;
+		fd = -1;
 	}
-	if (fd == -ENOENT) {
+	if (fd < 0) {
 		rc = new_userns();
 		if (rc < 0) {
 			log_error("--enable-sandbox: cannot create a user "
@@ -243,14 +247,7 @@ static int enter_userns(const struct s4n_opts *opts)
 		}
 		return 0;
 	}
-	if (fd < 0) {
-		log_error("--enable-sandbox: cannot open the user namespace of "
-			  "\"%s\": %s",
-			  name, strerror(-fd));
-		return -1;
-	}
-	rc = setns(fd, CLONE_NEWUSER);
-	rc = rc < 0 ? -errno : 0;
+	rc = setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0;
 	close(fd);
 	if (rc < 0) {
 		log_error("--enable-sandbox: cannot join the user namespace of "
