@@ -13,7 +13,7 @@
  *    every capability) so that we may create a mount namespace; as root,
  *    stay where we are (slirp4netns(1));
  * 3. unshare the mount namespace and make every mount private, so that
- *    nothing below propagates back to the host (Podman hit this once);
+ *    nothing below propagates back to the host (Podman issue 4113);
  * 4. mount a small tmpfs, bind /etc and /run into it read-only,
  *    pivot_root into it and detach the old root: the daemon's / now lists
  *    etc and run only, and the tmpfs itself is read-only;
@@ -290,7 +290,12 @@ static int make_readonly(const char *path)
 	 */
 	if (statvfs(path, &sv) < 0)
 		return -errno;
-	keep = sv.f_flag & (ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+	if (sv.f_flag & ST_NOATIME)
+		keep |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		keep |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		keep |= MS_RELATIME;
 	if (mount(NULL, path, NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
 		      MS_NOEXEC | keep,
@@ -459,9 +464,13 @@ static int drop_caps(void)
 		if (c == keep || cap_get_bound(c) == 0)
 			continue;
 		if (cap_drop_bound(c) < 0) {
+			int err = errno;
+			char *name = cap_to_name(c);
+
 			log_error("--enable-sandbox: cannot drop %s from the "
 				  "bounding set: %s",
-				  cap_to_name(c), strerror(errno));
+				  name ? name : "?", strerror(err));
+			cap_free(name);
 			return -1;
 		}
 	}
