@@ -29,6 +29,7 @@
 
 #include <seccomp.h>
 
+#include "sandbox.h"
 #include "seccompfilter.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -41,6 +42,7 @@
 static int test_no;
 static int failures;
 static pid_t child_pid; /* in the child, read before the filter */
+static int err_pipe[2]; /* stderr of children that log */
 
 static void report(bool ok, const char *name)
 {
@@ -346,9 +348,62 @@ static int do_thread(void)
 	return thread_result;
 }
 
-/* --- a kernel without seccomp -------------------------------------------- */
+/* --- sandbox_enter() refuses to run with a second thread ------------------ */
 
-static int err_pipe[2];
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+/* Needs no privilege: the thread check comes before anything changes */
+static int do_sandbox_threads(void)
+{
+	struct s4n_opts opts = {.target_type = S4N_TARGET_BESS};
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, sleeper, NULL))
+		return CHILD_NO_FILTER;
+	if (dup2(err_pipe[1], STDERR_FILENO) < 0)
+		return CHILD_WRONG;
+	return sandbox_enter(&opts) == -1 ? CHILD_OK : CHILD_WRONG;
+}
+
+/* run_logging() - run @fn in a child whose stderr we read */
+static int run_logging(int (*fn)(void), char *buf, size_t len)
+{
+	ssize_t n;
+	int sig, code;
+
+	if (pipe(err_pipe) < 0) {
+		perror("pipe");
+		exit(99);
+	}
+	code = run_child(fn, false, &sig);
+	close(err_pipe[1]);
+	n = read(err_pipe[0], buf, len - 1);
+	close(err_pipe[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	return code;
+}
+
+static bool one_line(const char *buf)
+{
+	return buf[0] && strchr(buf, '\n') == buf + strlen(buf) - 1;
+}
+
+static void test_sandbox_threads(void)
+{
+	char buf[512];
+	int code = run_logging(do_sandbox_threads, buf, sizeof(buf));
+
+	report(code == CHILD_OK && strstr(buf, "threads are running") &&
+		   one_line(buf),
+	       "sandbox_enter() refuses a second thread, in one line");
+}
+
+/* --- a kernel without seccomp -------------------------------------------- */
 
 /*
  * Pretend the kernel lacks seccomp: a first filter makes
@@ -372,22 +427,11 @@ static int do_no_seccomp(void)
 
 static void test_no_seccomp(void)
 {
-	char buf[512] = "";
-	ssize_t n;
-	int sig, code;
+	char buf[512];
+	int code = run_logging(do_no_seccomp, buf, sizeof(buf));
 
-	if (pipe(err_pipe) < 0) {
-		perror("pipe");
-		exit(99);
-	}
-	code = run_child(do_no_seccomp, false, &sig);
-	close(err_pipe[1]);
-	n = read(err_pipe[0], buf, sizeof(buf) - 1);
-	close(err_pipe[0]);
-	buf[n > 0 ? n : 0] = '\0';
 	report(code == CHILD_OK, "no seccomp in the kernel: install fails");
-	report(strstr(buf, "does not support seccomp") &&
-		   strchr(buf, '\n') == buf + strlen(buf) - 1,
+	report(strstr(buf, "does not support seccomp") && one_line(buf),
 	       "no seccomp in the kernel: exactly one clear line");
 }
 
@@ -479,7 +523,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
-			       ARRAY_SIZE(killed) + n_arches + 5);
+			       ARRAY_SIZE(killed) + n_arches + 6);
 
 	/* Without the filter the "denied" calls must succeed, or the
 	 * EPERM below would prove nothing. */
@@ -499,6 +543,7 @@ int main(void)
 		   prctl(PR_GET_SECCOMP) == 0,
 	       "the parent is not filtered");
 	test_no_seccomp();
+	test_sandbox_threads();
 	test_arches();
 	return failures ? 1 : 0;
 }
