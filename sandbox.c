@@ -51,6 +51,9 @@
 
 #define RESOLV_CONF "/etc/resolv.conf"
 
+/* Set once sandbox_enter() succeeded: the process's root changed for good */
+static bool entered;
+
 /* Mount points we may cover with the new root's tmpfs; any will do, since
  * the cover is only seen inside our private mount namespace. */
 static const char *const base_dirs[] = {"/tmp", "/mnt", "/dev"};
@@ -535,5 +538,13 @@ int sandbox_enter(const struct s4n_opts *opts)
 			  "and /run");
 		return -1;
 	}
-	return drop_caps();
+	if (drop_caps() < 0)
+		return -1;
+	entered = true;
+	return 0;
+}
+
+bool sandbox_entered(void)
+{
+	return entered;
 }

@@ -6,6 +6,8 @@
 #ifndef S4N_SANDBOX_H
 #define S4N_SANDBOX_H
 
+#include <stdbool.h>
+
 #include "slirp4netns.h"
 
 /**
@@ -28,5 +30,14 @@
  * Return: 0, or -1 after logging exactly one line.
  */
 int sandbox_enter(const struct s4n_opts *opts);
+
+/**
+ * sandbox_entered() - whether sandbox_enter() succeeded in this process.
+ * Called by seccomp_install(): in the sandbox, unlink() reaches only the
+ * directories of the socket files the daemon removes at exit.
+ *
+ * Return: true once the process runs in the sandbox.
+ */
+bool sandbox_entered(void);
 
 #endif /* S4N_SANDBOX_H */

@@ -40,6 +40,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "sandbox.h"
 #include "seccompfilter.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -93,32 +94,84 @@ static const char *const allow_any[] = {
 };
 
 /*
+ * Inside the sandbox only: the API socket file (api.c, through the
+ * directory fd it keeps) and a bess socket are removed at exit. There a
+ * path reaches only the read-only /etc and /run and the directories the
+ * daemon holds open; outside, it would reach every file the user may
+ * delete, so without --enable-sandbox the files stay behind.
+ */
+/* clang-format off */
+static const char *const allow_sandboxed[] = {
+	"unlink", "unlinkat",
+};
+/* clang-format on */
+
+/*
  * Killed on sight. The allow-list denies them already; killing tells a
  * takeover apart from a harmless surprise and stops an attacker probing.
- * Not here: unlinkat, which stays a plain EPERM although only cleanup at
- * exit would use it (see seccomp_install()).
  */
 static const char *const kill_list[] = {
-	/* running other code */
-	"execve", "execveat", "fork", "vfork", "clone", "clone3",
-	/* other processes */
-	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-	"pidfd_getfd",
-	/* namespaces and mounts: the sandbox must stay as built */
-	"unshare", "setns", "mount", "umount", "umount2", "pivot_root",
-	"chroot", "open_tree", "move_mount", "fsopen", "fsconfig",
-	"fsmount", "fspick", "mount_setattr", "open_by_handle_at",
-	"name_to_handle_at",
-	/* kernel code and kernel state */
-	"bpf", "perf_event_open", "userfaultfd", "kexec_load",
-	"kexec_file_load", "init_module", "finit_module", "delete_module",
-	"create_module", "iopl", "ioperm", "reboot", "swapon", "swapoff",
-	"acct", "quotactl", "lookup_dcookie", "keyctl", "add_key",
-	"request_key",
-	/* identity and privileges (prctl stays a plain EPERM: newer glibc
+    /* running other code */
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "clone",
+    "clone3",
+    /* other processes */
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
+    /* namespaces and mounts: the sandbox must stay as built */
+    "unshare",
+    "setns",
+    "mount",
+    "umount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    /* kernel code and kernel state */
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "create_module",
+    "iopl",
+    "ioperm",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    "lookup_dcookie",
+    "keyctl",
+    "add_key",
+    "request_key",
+    /* identity and privileges (prctl stays a plain EPERM: newer glibc
 	 * names malloc's mappings with it) */
-	"setuid", "setgid", "setreuid", "setregid", "setresuid",
-	"setresgid", "setgroups", "capset",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "capset",
 };
 /* clang-format on */
 
@@ -255,8 +308,8 @@ static uint32_t kill_action(void)
 	return SCMP_ACT_KILL;
 }
 
-int seccomp_filter_build(uint32_t arch, pid_t self, scmp_filter_ctx *ret_ctx,
-			 const char **ret_bad)
+int seccomp_filter_build(uint32_t arch, pid_t self, bool sandboxed,
+			 scmp_filter_ctx *ret_ctx, const char **ret_bad)
 {
 	uint32_t kill = kill_action();
 	scmp_filter_ctx ctx;
@@ -303,6 +356,12 @@ int seccomp_filter_build(uint32_t arch, pid_t self, scmp_filter_ctx *ret_ctx,
 	rc = add_arg_rules(ctx, self, ret_bad);
 	if (rc < 0)
 		goto err;
+	if (sandboxed) {
+		rc = add_list(ctx, SCMP_ACT_ALLOW, allow_sandboxed,
+			      ARRAY_SIZE(allow_sandboxed), ret_bad);
+		if (rc < 0)
+			goto err;
+	}
 	rc = add_list(ctx, kill, kill_list, ARRAY_SIZE(kill_list), ret_bad);
 	if (rc < 0)
 		goto err;
@@ -313,13 +372,6 @@ err:
 	return rc;
 }
 
-/*
- * seccomp_install() - see seccompfilter.h. unlinkat() stays denied: the
- * API and bess socket files are then left behind at exit, as upstream
- * slirp4netns leaves them; the next start replaces a stale one. Allowing
- * it would let a takeover delete any file the process may write, since a
- * path can ignore the directory fd the API keeps.
- */
 int seccomp_install(void)
 {
 	scmp_filter_ctx ctx;
@@ -332,7 +384,8 @@ int seccomp_install(void)
 			  "seccomp");
 		return -1;
 	}
-	rc = seccomp_filter_build(SCMP_ARCH_NATIVE, getpid(), &ctx, &what);
+	rc = seccomp_filter_build(SCMP_ARCH_NATIVE, getpid(), sandbox_entered(),
+				  &ctx, &what);
 	if (rc < 0) {
 		log_error("--enable-seccomp: cannot build the filter (%s): %s",
 			  what, strerror(-rc));

@@ -6,6 +6,7 @@
 #ifndef S4N_SECCOMPFILTER_H
 #define S4N_SECCOMPFILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -27,14 +28,16 @@ int seccomp_install(void);
  * seccomp_install(), and by tests/test-seccomp.c to build it for every
  * architecture libseccomp knows.
  * @arch:	SCMP_ARCH_NATIVE, or another SCMP_ARCH_* token
- * @self:	the only process kill() and tgkill() may signal
+ * @self:	the only process tgkill() may signal
+ * @sandboxed:	allow unlink() and unlinkat(), which inside the sandbox
+ *		reach only directories the daemon holds open
  * @ret_ctx:	the filter, for seccomp_load() or seccomp_export_bpf();
  *		the caller releases it
  * @ret_bad:	on failure, the call or attribute that could not be added
  *
  * Return: 0, or -errno from libseccomp.
  */
-int seccomp_filter_build(uint32_t arch, pid_t self, scmp_filter_ctx *ret_ctx,
-			 const char **ret_bad);
+int seccomp_filter_build(uint32_t arch, pid_t self, bool sandboxed,
+			 scmp_filter_ctx *ret_ctx, const char **ret_bad);
 
 #endif /* S4N_SECCOMPFILTER_H */

@@ -149,6 +149,7 @@ check_confined "$DAEMON_PID" root
 check_network "$sock" root asroot
 ok "root: daemon still runs" kill -0 "$DAEMON_PID"
 ok "root: exits 0 on SIGTERM" stop_daemon
+ok "root: the API socket file is removed at exit" test ! -e "$sock"
 
 # --exit-fd: the other way out
 must "root: guest" start_guest
@@ -168,6 +169,7 @@ is "$(readlink "/proc/$DAEMON_PID/ns/user")" \
 	"user: joined the guest's user namespace"
 check_network "$usock" user
 ok "user: exits 0 on SIGTERM" stop_daemon
+ok "user: the API socket file is removed at exit" test ! -e "$usock"
 
 # --netns-type=path and --userns-path name the namespaces by file
 must "user: rootless guest" start_guest --rootless
@@ -221,7 +223,7 @@ ok "sandbox only: exits 0" stop_daemon
 
 must "guest" start_guest
 must "daemon with --enable-seccomp only" start_daemon -c --enable-seccomp \
-	"$GUEST_PID" tap0
+	-a "$S4N_TMP/root/seccomp-only.sock" "$GUEST_PID" tap0
 ok "seccomp only: the host's / is still there" \
 	test -d "/proc/$DAEMON_PID/root/usr"
 is "$(status_field "$DAEMON_PID" Seccomp)" 2 "seccomp only: Seccomp: 2"
@@ -229,6 +231,10 @@ out=$(guest timeout "$S4N_TIMEOUT" busybox nslookup -type=a \
 	"$S4N_DNS_NAME" 10.0.2.3 2>&1 || true)
 like "$out" "Address: $S4N_DNS_ADDR" "seccomp only: DNS works"
 ok "seccomp only: exits 0" stop_daemon
+# Outside the sandbox unlink() could reach any file: it stays denied, and
+# the socket file is left for the next start to replace.
+ok "seccomp only: unlink stays denied, the socket file is left" \
+	test -S "$S4N_TMP/root/seccomp-only.sock"
 
 # --- --outbound-addr: libslirp binds each new connection to it ----------------
 must "extra host address 10.77.0.1 on lo" ip addr add 10.77.0.1/32 dev lo

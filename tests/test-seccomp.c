@@ -250,6 +250,20 @@ static int do_unlink(void)
 	return expect(unlink("/nonexistent/x"), EPERM);
 }
 
+/* In the sandbox the filter lets the socket files be removed at exit */
+static int do_unlink_sandboxed(void)
+{
+	scmp_filter_ctx ctx;
+	const char *bad;
+
+	if (seccomp_filter_build(SCMP_ARCH_NATIVE, getpid(), true, &ctx, &bad) <
+		0 ||
+	    seccomp_load(ctx) < 0)
+		return CHILD_NO_FILTER;
+	seccomp_release(ctx);
+	return expect(unlink("/nonexistent/x"), ENOENT);
+}
+
 /* --- killed ------------------------------------------------------------- */
 
 static int do_unshare(void)
@@ -458,7 +472,7 @@ static void test_arches(void)
 
 		if (arch == 0)
 			continue; /* older libseccomp */
-		rc = seccomp_filter_build(arch, 1, &ctx, &bad);
+		rc = seccomp_filter_build(arch, 1, true, &ctx, &bad);
 		if (rc == 0) {
 			rc = seccomp_export_bpf(ctx, null);
 			seccomp_release(ctx);
@@ -523,7 +537,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
-			       ARRAY_SIZE(killed) + n_arches + 6);
+			       ARRAY_SIZE(killed) + n_arches + 7);
 
 	/* Without the filter the "denied" calls must succeed, or the
 	 * EPERM below would prove nothing. */
@@ -537,6 +551,8 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(killed); i++)
 		report(child_killed(killed[i].fn), killed[i].name);
 
+	report(run_child(do_unlink_sandboxed, false, &sig) == CHILD_OK,
+	       "sandboxed filter: unlink allowed (ENOENT)");
 	report(run_child(do_thread, false, &sig) == CHILD_OK,
 	       "a thread started before the filter is filtered too");
 	report(run_child(do_getpid, false, &sig) == CHILD_OK &&
