@@ -300,10 +300,18 @@ _S4N_LIB_FDS=()		# fds children must not inherit
 _S4N_SEQ=0
 _S4N_SKIPPED_ALL=
 
+_S4N_MAIN=$BASHPID
+
 _s4n_cleanup()
 {
 	local st=$? pid log
 	trap - EXIT
+	# A child forked by this shell can catch a signal before it has reset
+	# the traps it inherited (bash has that window, e.g. under load): it
+	# must not report or kill anything.
+	if [ "$BASHPID" != "$_S4N_MAIN" ]; then
+		exit "$st"
+	fi
 	for pid in "${_S4N_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -412,7 +420,8 @@ wait_exit()
 	if [ "$which" = "$wd" ]; then
 		return 124
 	fi
-	kill "$wd" 2>/dev/null || true
+	# SIGKILL: a child that has not exec'd sleep yet must not run traps.
+	kill -KILL "$wd" 2>/dev/null || true
 	wait "$wd" 2>/dev/null || true
 	if [ -z "$which" ]; then
 		# It ended before `wait -n` looked: ask for its status.
