@@ -1,5 +1,5 @@
-# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 #
 # tests/lib.sh - shared helpers for the integration tests (TAP output)
 #
@@ -413,7 +413,7 @@ wait_exit()
 		wait "$pid" 2>/dev/null || st=$?
 		return "$st"
 	fi
-	sleep "$t" </dev/null >/dev/null 2>&1 &
+	sleep "$t" >/dev/null 2>&1 &
 	wd=$!
 	which=
 	wait -n -p which "$pid" "$wd" 2>/dev/null || st=$?
@@ -555,7 +555,7 @@ user_binary()
 		printf '%s\n' "$1"
 		return 0
 	fi
-	mkdir -p -m 0755 "$S4N_TMP/bin"
+	[ -d "$S4N_TMP/bin" ] || mkdir -m 0755 "$S4N_TMP/bin"
 	copy="$S4N_TMP/bin/$(basename "$1")"
 	[ -e "$copy" ] || install -m 0755 "$1" "$copy"
 	printf '%s\n' "$copy"

@@ -74,7 +74,7 @@ is "$(link_mtu tap0)" 65520 "--mtu=65520: tap0 MTU is 65520"
 is "$(tcp_get 10.0.2.2 8081 | wc -c)" 4194304 \
 	"4 MiB from the host arrive whole at MTU 65520"
 ok "ping 10.0.2.2 with a 60000-byte payload at MTU 65520" \
-	guest ping -c 1 -W "$S4N_TIMEOUT" -s 60000 -M do 10.0.2.2
+	guest ping -c 1 -W "$S4N_TIMEOUT" -s 60000 -M "do" 10.0.2.2
 ok "daemon exits 0" stop_daemon
 
 must "guest" start_guest
