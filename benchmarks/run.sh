@@ -662,8 +662,7 @@ write_meta() {
 		echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
 		echo "ours=${BENCH_OURS_SRC:-}"
 		echo "ours_version=$ours_v"
-		echo "commit=$(git -C "$SRCDIR" rev-parse --short HEAD \
-			2>/dev/null || echo n/a)"
+		echo "commit=$COMMIT"
 		echo "slirp4netns_version=$(/usr/bin/slirp4netns --version \
 			2>/dev/null | tr '\n' ' ')"
 		echo "libslirp_pkg=$(dpkg-query -W -f '${Version}' libslirp0 \
@@ -701,6 +700,9 @@ inner_main() {
 	local impl mtu n=0 full=1 results
 
 	trap inner_cleanup EXIT
+	# The tree as the run starts (others may commit while it runs).
+	COMMIT=$(git -C "$SRCDIR" rev-parse --short HEAD 2>/dev/null) ||
+		COMMIT=n/a
 	OUT=${BENCH_OUT:-$SRCDIR/out}
 	mkdir -p "$OUT"
 	SAMPLES=$OUT/samples.tsv FAILS=$OUT/failures.tsv
