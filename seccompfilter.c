@@ -266,18 +266,25 @@ static int add_arg_rules(scmp_filter_ctx ctx, pid_t self, const char **ret_bad)
 	for (size_t i = 0; i < ARRAY_SIZE(arg_rules); i++) {
 		const struct arg_rule *r = &arg_rules[i];
 
-		if (r->mask)
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask,
-				       r->value);
-		else
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_EQ, r->value);
+		/* spelt out: SCMP_CMP() leaves datum_b to the compiler */
+		cmp = (struct scmp_arg_cmp){
+		    .arg = r->arg,
+		    .op = r->mask ? SCMP_CMP_MASKED_EQ : SCMP_CMP_EQ,
+		    .datum_a = r->mask ? r->mask : r->value,
+		    .datum_b = r->mask ? r->value : 0,
+		};
 		rc = add_rule(ctx, SCMP_ACT_ALLOW, r->name, 1, &cmp);
 		if (rc < 0) {
 			*ret_bad = r->name;
 			return rc;
 		}
 	}
-	cmp = SCMP_CMP(0, SCMP_CMP_EQ, (uint64_t)self);
+	cmp = (struct scmp_arg_cmp){
+	    .arg = 0,
+	    .op = SCMP_CMP_EQ,
+	    .datum_a = (uint64_t)self,
+	    .datum_b = 0,
+	};
 	rc = add_rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &cmp);
 	if (rc < 0)
 		*ret_bad = "tgkill";

@@ -426,11 +426,17 @@ static void test_sandbox_threads(void)
  */
 static int do_no_seccomp(void)
 {
+	const struct scmp_arg_cmp get = {
+	    .arg = 0,
+	    .op = SCMP_CMP_EQ,
+	    .datum_a = PR_GET_SECCOMP,
+	    .datum_b = 0,
+	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 
 	if (!ctx ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(prctl), 1,
-			     SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP)) < 0 ||
+	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(prctl),
+				   1, &get) < 0 ||
 	    seccomp_load(ctx) < 0)
 		return CHILD_WRONG;
 	seccomp_release(ctx);
