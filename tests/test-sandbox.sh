@@ -41,7 +41,8 @@ status_field()
 # root_listing PID - the names in the daemon's /, sorted, on one line
 root_listing()
 {
-	ls -A "/proc/$1/root/" | sort | tr '\n' ' ' | sed 's/ $//'
+	find "/proc/$1/root/" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort |
+		tr '\n' ' ' | sed 's/ $//'
 }
 
 # mount_opts PID DIR - the per-mount options of DIR in the daemon's view
@@ -198,8 +199,8 @@ if peer=$(helper_bin bess-peer); then
 	must "user, bess: guest address" guest sh -c \
 		'ip addr add 10.0.2.100/24 dev tap1 && ip link set tap1 up &&
 		ip route add default via 10.0.2.2'
-	ns=$(readlink "/proc/$DAEMON_PID/ns/user")
-	unlike "$ns" "^$(readlink /proc/self/ns/user)\$" \
+	bess_userns=$(readlink "/proc/$DAEMON_PID/ns/user")
+	unlike "$bess_userns" "^$(readlink /proc/self/ns/user)\$" \
 		"user, bess: in a user namespace of its own"
 	is "$(root_listing "$DAEMON_PID")/$(status_field "$DAEMON_PID" CapBnd)" \
 		"etc run/0000000000000400" "user, bess: new root, capabilities dropped"
@@ -410,6 +411,7 @@ ok "rootless podman: exits 0" stop_daemon
 if command -v rootlesskit >/dev/null 2>&1; then
 	# in the child: reach the host, then show how the daemon (same PID
 	# namespace) runs
+	# shellcheck disable=SC2016 # expanded by the sh in the child
 	rk_cmd='socat -T "$1" -u "TCP:10.0.2.2:8080,connect-timeout=$1" STDOUT
 		for p in $(pgrep -x slirp4netns); do
 			tr "\0" " " </proc/$p/cmdline; echo
