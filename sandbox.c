@@ -519,7 +519,11 @@ int sandbox_enter(const struct s4n_opts *opts)
 	bool resolv_exists;
 	struct stat st;
 
-	if (check_single_thread() < 0 || check_resolv_conf(&resolv_exists) < 0)
+	if (check_single_thread() < 0)
+		return -1;
+	/* --disable-dns: libslirp never reads resolv.conf */
+	resolv_exists = false;
+	if (!opts->disable_dns && check_resolv_conf(&resolv_exists) < 0)
 		return -1;
 	/* jansson seeds its hash function from /dev/urandom at the first
 	 * JSON object, the first API request; /dev is gone after this. */

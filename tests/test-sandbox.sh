@@ -314,6 +314,15 @@ else
 	skip "/var/run is not a symlink to /run" 4
 fi
 
+# --disable-dns: nothing reads resolv.conf, so where it leads does not matter
+must "guest" start_guest
+ok "--disable-dns: resolv.conf -> /tmp/x is no obstacle" start_daemon \
+	--wrap bash --wrap "$S4N_TMP/root/with-etc.sh" --wrap /tmp/x -- \
+	-c --disable-dns --enable-sandbox --enable-seccomp "$GUEST_PID" tap0
+like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
+	"--disable-dns: guest TCP works"
+ok "--disable-dns: exits 0" stop_daemon
+
 # A link into /run is fine, and DNS follows it.
 must "guest" start_guest
 must "daemon with resolv.conf -> /run/..." start_daemon \
