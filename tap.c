@@ -68,6 +68,7 @@ struct s4n_tap {
 	unsigned int mtu;	/* the guest's MTU */
 	bool gso;		/* libslirp runs at GSO_MTU, see above */
 	struct s4n_stats *stats;
+	struct frame_frag_guard frags;
 	uint8_t *buf;		/* one frame from the guest */
 	uint8_t *obuf;		/* one fragment to the guest */
 };
@@ -170,7 +171,8 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 {
 	/* A guest controls these bytes: libslirp checks each header it
 	 * parses, we check the frame as a whole. */
-	if (len < ETH_HDR_LEN || len > FRAME_MAX) {
+	if (len < ETH_HDR_LEN || len > FRAME_MAX ||
+	    !frame_frag_ok(&tap->frags, frame, len)) {
 		tap->stats->from_guest_dropped++;
 		return -EINVAL;
 	}
