@@ -707,12 +707,7 @@ struct api_server {
 	guint pause_src;
 	GList *clients;
 	unsigned int nclients;
-	char *path;
-	int dir_fd; /* O_PATH directory of path, or -1 */
-	char *base; /* file name inside dir_fd */
-	dev_t dev;
-	ino_t ino;
-	bool have_ino;
+	struct util_sockfile file;
 };
 
 static int slirp_fwd_flags(const struct api_fwd *f)
@@ -994,26 +989,6 @@ static gboolean listen_cb(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* remember_file() - note the directory and inode of the socket file */
-static void remember_file(struct api_server *api)
-{
-	g_autofree char *dir = g_path_get_dirname(api->path);
-	struct stat st;
-
-	api->base = g_path_get_basename(api->path);
-	api->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (api->dir_fd < 0) {
-		log_debug("api: cannot open %s: %s", dir, strerror(errno));
-		return;
-	}
-	if (fstatat(api->dir_fd, api->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISSOCK(st.st_mode)) {
-		api->dev = st.st_dev;
-		api->ino = st.st_ino;
-		api->have_ino = true;
-	}
-}
-
 struct api_server *api_server_start(struct s4n_ctx *ctx, int listen_fd,
 				    const char *path)
 {
@@ -1022,17 +997,13 @@ struct api_server *api_server_start(struct s4n_ctx *ctx, int listen_fd,
 	api->ctx = ctx;
 	api->core = api_core_new(ctx->opts, &ctx->stats, &slirp_fwd_ops, ctx);
 	api->listen_fd = listen_fd;
-	api->path = g_strdup(path);
-	api->dir_fd = -1;
-	remember_file(api);
+	util_sockfile_open(&api->file, path);
 	api->listen_src = g_unix_fd_add(listen_fd, G_IO_IN, listen_cb, api);
 	return api;
 }
 
 void api_server_stop(struct api_server *api)
 {
-	struct stat st;
-
 	if (!api)
 		return;
 	while (api->clients)
@@ -1042,19 +1013,9 @@ void api_server_stop(struct api_server *api)
 	if (api->pause_src)
 		g_source_remove(api->pause_src);
 	close(api->listen_fd);
-	/* Remove the file only if it is still ours: another daemon may have
-	 * replaced it since. */
-	if (api->have_ino &&
-	    fstatat(api->dir_fd, api->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_dev == api->dev && st.st_ino == api->ino &&
-	    unlinkat(api->dir_fd, api->base, 0) < 0)
-		log_debug("api: cannot remove %s: %s", api->path,
-			  strerror(errno));
-	if (api->dir_fd >= 0)
-		close(api->dir_fd);
+	/* only if it is still ours: another daemon may have replaced it */
+	util_sockfile_remove(&api->file);
 	api_core_free(api->core);
-	g_free(api->base);
-	g_free(api->path);
 	g_free(api);
 }
 

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "slirp4netns.h"
 #include "tap.h"
+#include "util.h"
 
 /* epoll events collected per dispatch; more wait for the next one */
 #define EP_BATCH 256
@@ -87,6 +88,7 @@ struct s4n_core {
 	int sigfd;
 	int pidfd;
 	int bess_fd;		/* listening socket, -1 unless bess */
+	struct util_sockfile bess_file;
 	guint poll_timer;	/* target watch without pidfd */
 };
 
@@ -651,6 +653,8 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	ctx->core = c;
 	c->sigfd = c->pidfd = -1;
 	c->bess_fd = bess ? tapfd : -1;
+	if (bess)
+		util_sockfile_open(&c->bess_file, ctx->opts->target);
 	c->dirty = true;
 	c->deadline_us = INT64_MAX;
 	ctx->stats.start_time_us = g_get_monotonic_time();
@@ -709,7 +713,7 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 	tap_free(ctx->tap);
 	if (c->bess_fd >= 0) {
 		close(c->bess_fd);
-		(void)unlink(ctx->opts->target);
+		util_sockfile_remove(&c->bess_file);
 	}
 	if (c->epfd >= 0)
 		close(c->epfd);

@@ -4,8 +4,15 @@
  * Copyright (C) 2026 The slirp4netns authors
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib.h>
+
+#include "log.h"
 
 #include "util.h"
 
@@ -79,4 +86,40 @@ int util_read_all(int fd, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+void util_sockfile_open(struct util_sockfile *f, const char *path)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->base = g_path_get_basename(path);
+	f->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->dir_fd < 0) {
+		log_debug("cannot open %s: %s", dir, strerror(errno));
+		return;
+	}
+	if (fstatat(f->dir_fd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISSOCK(st.st_mode)) {
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+		f->have_ino = true;
+	}
+}
+
+void util_sockfile_remove(struct util_sockfile *f)
+{
+	struct stat st;
+
+	if (f->have_ino &&
+	    fstatat(f->dir_fd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == f->dev && st.st_ino == f->ino &&
+	    unlinkat(f->dir_fd, f->base, 0) < 0)
+		log_debug("cannot remove %s: %s", f->base, strerror(errno));
+	if (f->dir_fd >= 0)
+		close(f->dir_fd);
+	g_free(f->base);
+	memset(f, 0, sizeof(*f));
+	f->dir_fd = -1;
 }

@@ -6,6 +6,7 @@
 #ifndef S4N_UTIL_H
 #define S4N_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -28,5 +29,31 @@ int util_write_all(int fd, const void *buf, size_t len);
  * Return: 0, -EPIPE on early end of file, or -errno.
  */
 int util_read_all(int fd, void *buf, size_t len);
+
+/*
+ * struct util_sockfile - a socket file we created, to be removed at exit
+ * even from inside the sandbox, where its path no longer resolves: an
+ * O_PATH fd on its directory, and its inode so that a file another
+ * daemon put there since is left alone.
+ */
+struct util_sockfile {
+	int dir_fd;
+	char *base;
+	dev_t dev;
+	ino_t ino;
+	bool have_ino;
+};
+
+/**
+ * util_sockfile_open() - remember the socket file at @path, just bound.
+ * Called by api.c and slirp4netns.c before the sandbox.
+ */
+void util_sockfile_open(struct util_sockfile *f, const char *path);
+
+/**
+ * util_sockfile_remove() - remove the file if it is still the one
+ * remembered, and free @f's resources. Called at exit.
+ */
+void util_sockfile_remove(struct util_sockfile *f);
 
 #endif /* S4N_UTIL_H */
