@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "options.h"
@@ -505,8 +507,25 @@ static int ifaddr_lookup(const char *name, int family, void *ret_sa,
 	return rc;
 }
 
+/* can a socket bind to @sa? An outbound address the host does not have
+ * would make every connection of the guest fail */
+static int check_bindable(const struct sockaddr *sa, socklen_t len)
+{
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, sa, len) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 int opts_check_env(struct s4n_opts *o, char *err, size_t errlen)
 {
+	int rc;
+
 	if (check_fd("--exit-fd", o->exit_fd, err, errlen) < 0 ||
 	    check_fd("--ready-fd", o->ready_fd, err, errlen) < 0)
 		return -EINVAL;
@@ -530,5 +549,15 @@ int opts_check_env(struct s4n_opts *o, char *err, size_t errlen)
 		o->outbound_addr6.sin6_port = 0;
 		o->has_outbound_addr6 = true;
 	}
+	if (o->has_outbound_addr &&
+	    (rc = check_bindable((struct sockaddr *)&o->outbound_addr,
+				 sizeof(o->outbound_addr))) < 0)
+		return fail(err, errlen, "--outbound-addr \"%s\": %s",
+			    o->outbound_addr_arg, strerror(-rc));
+	if (o->has_outbound_addr6 &&
+	    (rc = check_bindable((struct sockaddr *)&o->outbound_addr6,
+				 sizeof(o->outbound_addr6))) < 0)
+		return fail(err, errlen, "--outbound-addr6 \"%s\": %s",
+			    o->outbound_addr6_arg, strerror(-rc));
 	return 0;
 }

@@ -170,6 +170,10 @@ static void test_errors(void)
 		   opts_check_env(&o, err, sizeof(err)) < 0 &&
 		   strstr(err, "nosuchif0"),
 	   "unknown outbound interface refused: %s", err);
+	ok(parse("--outbound-addr=192.0.2.77", "1", NULL) == 0 &&
+		   opts_check_env(&o, err, sizeof(err)) < 0 &&
+		   strstr(err, "192.0.2.77") && strstr(err, "assign"),
+	   "outbound address the host does not have refused: %s", err);
 	ok(parse("-r", "1000", "1", NULL) == 0 &&
 		   opts_check_env(&o, err, sizeof(err)) < 0 &&
 		   strstr(err, "--ready-fd=1000"),
