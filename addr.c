@@ -135,7 +135,8 @@ int addr_parse_mac(const char *s, uint8_t ret[6])
 		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
 	/* the kernel refuses these for a unicast interface */
-	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+	if ((mac[0] & 1) ||
+	    !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
 		return -EADDRNOTAVAIL;
 	memcpy(ret, mac, 6);
 	return 0;

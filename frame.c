@@ -33,9 +33,9 @@
 /* the layer 3 and 4 headers of a frame, all inside it */
 struct l3_view {
 	bool v6;
-	size_t l3;		/* offset of the IP header */
-	size_t l4;		/* offset of the transport header */
-	size_t end;		/* end of the IP packet (<= frame length) */
+	size_t l3;  /* offset of the IP header */
+	size_t l4;  /* offset of the transport header */
+	size_t end; /* end of the IP packet (<= frame length) */
 	uint8_t proto;
 };
 
@@ -122,7 +122,7 @@ static uint64_t sum_bytes(const uint8_t *p, size_t len)
 	if (len) {
 		uint16_t h = 0;
 
-		memcpy(&h, p, 1);	/* zero pad, in memory order */
+		memcpy(&h, p, 1); /* zero pad, in memory order */
 		sum += h;
 	}
 	return sum;
@@ -199,7 +199,7 @@ int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss)
 	if (!thl || !(f[v.l4 + 13] & TCP_FLAG_SYN))
 		return 0;
 	if (!v.v6 && (get16(f + v.l3 + 6) & 0x3fff))
-		return 0;	/* a fragment */
+		return 0; /* a fragment */
 	opt = find_mss(f + v.l4, thl);
 	if (!opt || get16(f + v.l4 + opt) >= mss)
 		return 0;
@@ -233,9 +233,9 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 	 * the pseudo-header sum and the kernel completes each segment. */
 	ret->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	if (v.end - v.l3 > mtu) {
-		ret->gso_type = v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
-				       VIRTIO_NET_HDR_GSO_TCPV4;
-		if (f[v.l4 + 13] & 0x80)	/* CWR: first segment only */
+		ret->gso_type =
+		    v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+		if (f[v.l4 + 13] & 0x80) /* CWR: first segment only */
 			ret->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
 		ret->gso_size = htole16((uint16_t)(mtu - l34));
 	}
@@ -276,9 +276,10 @@ ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 	memcpy(out + v.l4, f + v.l4 + *pos, n);
 	/* more fragments follow unless this is the last piece of a packet
 	 * that was itself the last; DF cannot hold once we fragment */
-	put16(out + v.l3 + 6,
-	      (uint16_t)(off8 | ((*pos + n < payload || (frag & 0x2000)) ?
-					 0x2000 : 0)));
+	put16(
+	    out + v.l3 + 6,
+	    (uint16_t)(off8 |
+		       ((*pos + n < payload || (frag & 0x2000)) ? 0x2000 : 0)));
 	put16(out + v.l3 + 2, (uint16_t)(ihl + n));
 	memset(out + v.l3 + 10, 0, 2);
 	c = (uint16_t)~fold(sum_bytes(out + v.l3, ihl));
@@ -297,7 +298,7 @@ bool frame_frag_ok(struct frame_frag_guard *g, const uint8_t *f, size_t len)
 		return true;
 	frag = get16(ip + 6);
 	if (!(frag & 0x3fff))
-		return true;	/* not a fragment */
+		return true; /* not a fragment */
 	id = get16(ip + 4);
 	for (i = 0; i < FRAME_FRAG_KEYS; i++) {
 		if (g->key[i].used && g->key[i].id == id &&
@@ -305,7 +306,7 @@ bool frame_frag_ok(struct frame_frag_guard *g, const uint8_t *f, size_t len)
 		    !memcmp(g->key[i].addrs, ip + 12, 8))
 			break;
 	}
-	if (frag & 0x2000) {	/* more fragments follow: remember it */
+	if (frag & 0x2000) { /* more fragments follow: remember it */
 		if (i == FRAME_FRAG_KEYS) {
 			i = g->next++ % FRAME_FRAG_KEYS;
 			memcpy(g->key[i].addrs, ip + 12, 8);

@@ -16,8 +16,7 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* die() - log_error() and _exit(1). Only for main.c's start-up path and the
  * namespace child. */
-void die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* log_set_debug() - enable debug messages (SLIRP4NETNS_DEBUG=1) */
 void log_set_debug(bool on);

@@ -102,8 +102,8 @@ static int open_target(const struct s4n_opts *opts, int *ret_fd)
 	fd = bess_listen(opts->target);
 	if (fd < 0) {
 		log_error("--target-type=bess \"%s\": %s", opts->target,
-			  fd == -EEXIST ? "exists and is not a socket" :
-					  strerror(-fd));
+			  fd == -EEXIST ? "exists and is not a socket"
+					: strerror(-fd));
 		return -1;
 	}
 	*ret_fd = fd;
@@ -164,7 +164,7 @@ static int report_ready(int fd)
 
 int main(int argc, char *argv[])
 {
-	struct s4n_ctx ctx = { 0 };
+	struct s4n_ctx ctx = {0};
 	struct s4n_opts opts;
 	enum opts_action action;
 	char err[512];

@@ -46,67 +46,69 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{ "configure", no_argument, NULL, 'c' },
-	{ "exit-fd", required_argument, NULL, 'e' },
-	{ "ready-fd", required_argument, NULL, 'r' },
-	{ "mtu", required_argument, NULL, 'm' },
-	{ "enable-ipv6", no_argument, NULL, '6' },
-	{ "api-socket", required_argument, NULL, 'a' },
-	{ "cidr", required_argument, NULL, OPT_CIDR },
-	{ "cidr6", required_argument, NULL, OPT_CIDR6 },
-	{ "ipv6-random", no_argument, NULL, OPT_IPV6_RANDOM },
-	{ "disable-host-loopback", no_argument, NULL,
-	  OPT_DISABLE_HOST_LOOPBACK },
-	{ "netns-type", required_argument, NULL, OPT_NETNS_TYPE },
-	{ "userns-path", required_argument, NULL, OPT_USERNS_PATH },
-	{ "enable-sandbox", no_argument, NULL, OPT_ENABLE_SANDBOX },
-	{ "enable-seccomp", no_argument, NULL, OPT_ENABLE_SECCOMP },
-	{ "outbound-addr", required_argument, NULL, OPT_OUTBOUND_ADDR },
-	{ "outbound-addr6", required_argument, NULL, OPT_OUTBOUND_ADDR6 },
-	{ "disable-dns", no_argument, NULL, OPT_DISABLE_DNS },
-	{ "macaddress", required_argument, NULL, OPT_MACADDRESS },
-	{ "target-type", required_argument, NULL, OPT_TARGET_TYPE },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'v' },
-	{ NULL, 0, NULL, 0 },
+    {"configure", no_argument, NULL, 'c'},
+    {"exit-fd", required_argument, NULL, 'e'},
+    {"ready-fd", required_argument, NULL, 'r'},
+    {"mtu", required_argument, NULL, 'm'},
+    {"enable-ipv6", no_argument, NULL, '6'},
+    {"api-socket", required_argument, NULL, 'a'},
+    {"cidr", required_argument, NULL, OPT_CIDR},
+    {"cidr6", required_argument, NULL, OPT_CIDR6},
+    {"ipv6-random", no_argument, NULL, OPT_IPV6_RANDOM},
+    {"disable-host-loopback", no_argument, NULL, OPT_DISABLE_HOST_LOOPBACK},
+    {"netns-type", required_argument, NULL, OPT_NETNS_TYPE},
+    {"userns-path", required_argument, NULL, OPT_USERNS_PATH},
+    {"enable-sandbox", no_argument, NULL, OPT_ENABLE_SANDBOX},
+    {"enable-seccomp", no_argument, NULL, OPT_ENABLE_SECCOMP},
+    {"outbound-addr", required_argument, NULL, OPT_OUTBOUND_ADDR},
+    {"outbound-addr6", required_argument, NULL, OPT_OUTBOUND_ADDR6},
+    {"disable-dns", no_argument, NULL, OPT_DISABLE_DNS},
+    {"macaddress", required_argument, NULL, OPT_MACADDRESS},
+    {"target-type", required_argument, NULL, OPT_TARGET_TYPE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
 };
 
 static const char usage[] =
-	"Usage: slirp4netns [OPTION]... PID|PATH|FD [TAPNAME]\n"
-	"User-mode networking for unprivileged network namespaces: connects\n"
-	"the namespace of PID (or the one at PATH, or an open TAP FD) to the\n"
-	"host's network through a TAP device (default TAPNAME: tap0).\n"
-	"\n"
-	"  -c, --configure           configure lo and the TAP device (address\n"
-	"                            network+100, default route via network+2)\n"
-	"  -e, --exit-fd=FD          exit when FD becomes readable or is closed\n"
-	"  -r, --ready-fd=FD         write \"1\" to FD and close it once ready\n"
-	"  -m, --mtu=MTU             MTU (default 1500, max 65521)\n"
-	"  -6, --enable-ipv6         enable IPv6 (experimental)\n"
-	"  -a, --api-socket=PATH     serve the JSON API on UNIX socket PATH\n"
-	"      --cidr=CIDR           IPv4 network (default 10.0.2.0/24)\n"
-	"      --cidr6=CIDR          IPv6 network (default fd00::/64)\n"
-	"      --ipv6-random         use a random unique local /64 for IPv6\n"
-	"      --disable-host-loopback\n"
-	"                            refuse connections to the host's 127.0.0.1\n"
-	"                            through the gateway address\n"
-	"      --netns-type=TYPE     target type: pid, path or tapfd (default pid)\n"
-	"      --userns-path=PATH    user namespace to join for the target\n"
-	"      --enable-sandbox      run in a new mount namespace holding only /etc\n"
-	"                            and /run; as root, drop all capabilities but\n"
-	"                            CAP_NET_BIND_SERVICE\n"
-	"      --enable-seccomp      allow only the system calls the daemon needs\n"
-	"                            (experimental)\n"
-	"      --outbound-addr=IPv4|INTERFACE\n"
-	"                            source address of outgoing IPv4 connections\n"
-	"      --outbound-addr6=IPv6|INTERFACE\n"
-	"                            source address of outgoing IPv6 connections\n"
-	"      --disable-dns         do not forward DNS from network+3 to the host\n"
-	"      --macaddress=MAC      MAC address of the TAP device (needs -c)\n"
-	"      --target-type=TYPE    netns (default), or bess: the target is a\n"
-	"                            UNIX seqpacket socket path (User Mode Linux)\n"
-	"  -h, --help                show this help and exit\n"
-	"  -v, --version             show version information and exit\n";
+    "Usage: slirp4netns [OPTION]... PID|PATH|FD [TAPNAME]\n"
+    "User-mode networking for unprivileged network namespaces: connects\n"
+    "the namespace of PID (or the one at PATH, or an open TAP FD) to the\n"
+    "host's network through a TAP device (default TAPNAME: tap0).\n"
+    "\n"
+    "  -c, --configure           configure lo and the TAP device (address\n"
+    "                            network+100, default route via network+2)\n"
+    "  -e, --exit-fd=FD          exit when FD becomes readable or is closed\n"
+    "  -r, --ready-fd=FD         write \"1\" to FD and close it once ready\n"
+    "  -m, --mtu=MTU             MTU (default 1500, max 65521)\n"
+    "  -6, --enable-ipv6         enable IPv6 (experimental)\n"
+    "  -a, --api-socket=PATH     serve the JSON API on UNIX socket PATH\n"
+    "      --cidr=CIDR           IPv4 network (default 10.0.2.0/24)\n"
+    "      --cidr6=CIDR          IPv6 network (default fd00::/64)\n"
+    "      --ipv6-random         use a random unique local /64 for IPv6\n"
+    "      --disable-host-loopback\n"
+    "                            refuse connections to the host's 127.0.0.1\n"
+    "                            through the gateway address\n"
+    "      --netns-type=TYPE     target type: pid, path or tapfd (default "
+    "pid)\n"
+    "      --userns-path=PATH    user namespace to join for the target\n"
+    "      --enable-sandbox      run in a new mount namespace holding only "
+    "/etc\n"
+    "                            and /run; as root, drop all capabilities but\n"
+    "                            CAP_NET_BIND_SERVICE\n"
+    "      --enable-seccomp      allow only the system calls the daemon needs\n"
+    "                            (experimental)\n"
+    "      --outbound-addr=IPv4|INTERFACE\n"
+    "                            source address of outgoing IPv4 connections\n"
+    "      --outbound-addr6=IPv6|INTERFACE\n"
+    "                            source address of outgoing IPv6 connections\n"
+    "      --disable-dns         do not forward DNS from network+3 to the "
+    "host\n"
+    "      --macaddress=MAC      MAC address of the TAP device (needs -c)\n"
+    "      --target-type=TYPE    netns (default), or bess: the target is a\n"
+    "                            UNIX seqpacket socket path (User Mode Linux)\n"
+    "  -h, --help                show this help and exit\n"
+    "  -v, --version             show version information and exit\n";
 
 const char *opts_usage(void)
 {
@@ -114,7 +116,7 @@ const char *opts_usage(void)
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -189,8 +191,7 @@ static int parse_outbound(struct s4n_opts *o, bool v6, const char *arg,
 		memset(&o->outbound_addr6, 0, sizeof(o->outbound_addr6));
 		o->outbound_addr6.sin6_family = AF_INET6;
 		o->has_outbound_addr6 =
-			inet_pton(AF_INET6, arg,
-				  &o->outbound_addr6.sin6_addr) == 1;
+		    inet_pton(AF_INET6, arg, &o->outbound_addr6.sin6_addr) == 1;
 		if (o->has_outbound_addr6)
 			return 0;
 	} else {
@@ -198,8 +199,7 @@ static int parse_outbound(struct s4n_opts *o, bool v6, const char *arg,
 		memset(&o->outbound_addr, 0, sizeof(o->outbound_addr));
 		o->outbound_addr.sin_family = AF_INET;
 		o->has_outbound_addr =
-			inet_pton(AF_INET, arg, &o->outbound_addr.sin_addr) ==
-			1;
+		    inet_pton(AF_INET, arg, &o->outbound_addr.sin_addr) == 1;
 		if (o->has_outbound_addr)
 			return 0;
 	}
@@ -207,7 +207,7 @@ static int parse_outbound(struct s4n_opts *o, bool v6, const char *arg,
 		return fail(err, errlen,
 			    "%s \"%s\": not an IPv%c address or interface name",
 			    opt, arg, v6 ? '6' : '4');
-	return 0;	/* an interface: opts_check_env() resolves it */
+	return 0; /* an interface: opts_check_env() resolves it */
 }
 
 static int parse_one(struct s4n_opts *o, int c, const char *arg,
@@ -249,12 +249,13 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		if (rc == -EINVAL)
 			return fail(err, errlen,
 				    "--cidr \"%s\": not an IPv4 CIDR such as "
-				    "10.0.2.0/24", arg);
+				    "10.0.2.0/24",
+				    arg);
 		if (rc < 0)
 			return fail(err, errlen,
 				    "--cidr \"%s\": prefix must be /1 to /%d "
-				    "to hold network+%d", arg, MAX_PREFIX4,
-				    S4N_OFF_GUEST);
+				    "to hold network+%d",
+				    arg, MAX_PREFIX4, S4N_OFF_GUEST);
 		break;
 	case OPT_CIDR6:
 		rc = addr_parse_cidr6(arg, MAX_PREFIX6, &o->vprefix6,
@@ -262,7 +263,8 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		if (rc == -EINVAL)
 			return fail(err, errlen,
 				    "--cidr6 \"%s\": not an IPv6 CIDR such as "
-				    "fd00::/64", arg);
+				    "fd00::/64",
+				    arg);
 		if (rc < 0)
 			return fail(err, errlen,
 				    "--cidr6 \"%s\": prefix must be /1 to /%d",
@@ -285,7 +287,8 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		else
 			return fail(err, errlen,
 				    "--netns-type \"%s\": must be pid, path "
-				    "or tapfd", arg);
+				    "or tapfd",
+				    arg);
 		o->netns_type_set = true;
 		break;
 	case OPT_USERNS_PATH:
@@ -311,11 +314,13 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		if (rc == -EADDRNOTAVAIL)
 			return fail(err, errlen,
 				    "--macaddress \"%s\": not a unicast "
-				    "address", arg);
+				    "address",
+				    arg);
 		if (rc < 0)
 			return fail(err, errlen,
 				    "--macaddress \"%s\": not a MAC address "
-				    "such as 02:00:00:00:00:01", arg);
+				    "such as 02:00:00:00:00:01",
+				    arg);
 		o->has_macaddress = true;
 		break;
 	case OPT_TARGET_TYPE:
@@ -326,14 +331,15 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		else
 			return fail(err, errlen,
 				    "--target-type \"%s\": must be netns or "
-				    "bess", arg);
+				    "bess",
+				    arg);
 		break;
 	}
 	return 0;
 }
 
-static int check_conflicts(const struct s4n_opts *o, bool cidr6_set,
-			   char *err, size_t errlen)
+static int check_conflicts(const struct s4n_opts *o, bool cidr6_set, char *err,
+			   size_t errlen)
 {
 	if (o->has_macaddress && !o->configure)
 		return fail(err, errlen, "--macaddress requires --configure");
@@ -345,22 +351,27 @@ static int check_conflicts(const struct s4n_opts *o, bool cidr6_set,
 			    "--cidr6 and --ipv6-random cannot be combined");
 	if (o->target_type == S4N_TARGET_BESS) {
 		if (o->configure)
-			return fail(err, errlen, "--target-type=bess conflicts "
+			return fail(err, errlen,
+				    "--target-type=bess conflicts "
 				    "with --configure");
 		if (o->netns_type_set)
-			return fail(err, errlen, "--target-type=bess conflicts "
+			return fail(err, errlen,
+				    "--target-type=bess conflicts "
 				    "with --netns-type");
 		if (o->userns_path)
-			return fail(err, errlen, "--target-type=bess conflicts "
+			return fail(err, errlen,
+				    "--target-type=bess conflicts "
 				    "with --userns-path");
 	}
 	if (o->netns_type == S4N_NETNS_TAPFD) {
 		/* we never enter the namespace the fd belongs to */
 		if (o->configure)
-			return fail(err, errlen, "--netns-type=tapfd conflicts "
+			return fail(err, errlen,
+				    "--netns-type=tapfd conflicts "
 				    "with --configure");
 		if (o->userns_path)
-			return fail(err, errlen, "--netns-type=tapfd conflicts "
+			return fail(err, errlen,
+				    "--netns-type=tapfd conflicts "
 				    "with --userns-path");
 	}
 	return 0;
@@ -374,8 +385,9 @@ static int parse_positional(struct s4n_opts *o, int argc, char *const argv[],
 
 	if (argc < 1)
 		return fail(err, errlen, "missing target: %s (see --help)",
-			    o->target_type == S4N_TARGET_BESS ?
-				    "socket path" : "PID, PATH or FD");
+			    o->target_type == S4N_TARGET_BESS
+				? "socket path"
+				: "PID, PATH or FD");
 	if (argc > max)
 		return fail(err, errlen, "too many arguments: \"%s\"",
 			    argv[max]);
@@ -383,8 +395,10 @@ static int parse_positional(struct s4n_opts *o, int argc, char *const argv[],
 	if (argc == 2)
 		o->tapname = argv[1];
 	if (!valid_ifname(o->tapname))
-		return fail(err, errlen, "TAPNAME \"%s\": not a valid "
-			    "interface name", o->tapname);
+		return fail(err, errlen,
+			    "TAPNAME \"%s\": not a valid "
+			    "interface name",
+			    o->tapname);
 	if (o->target_type == S4N_TARGET_BESS || !*o->target) {
 		if (!*o->target)
 			return fail(err, errlen, "empty target");
@@ -393,15 +407,18 @@ static int parse_positional(struct s4n_opts *o, int argc, char *const argv[],
 	switch (o->netns_type) {
 	case S4N_NETNS_PID:
 		if (addr_parse_uint(o->target, 1, INT_MAX, &v) < 0)
-			return fail(err, errlen, "PID \"%s\": not a process "
+			return fail(err, errlen,
+				    "PID \"%s\": not a process "
 				    "ID (use --netns-type=path for a path)",
 				    o->target);
 		o->target_pid = (pid_t)v;
 		break;
 	case S4N_NETNS_TAPFD:
 		if (addr_parse_uint(o->target, 0, INT_MAX, &v) < 0)
-			return fail(err, errlen, "FD \"%s\": not a file "
-				    "descriptor", o->target);
+			return fail(err, errlen,
+				    "FD \"%s\": not a file "
+				    "descriptor",
+				    o->target);
 		o->target_tapfd = (int)v;
 		break;
 	case S4N_NETNS_PATH:
@@ -430,7 +447,7 @@ int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 	int c, rc;
 
 	set_defaults(&o);
-	optind = 0;	/* GNU: start over, so that tests may call us again */
+	optind = 0; /* GNU: start over, so that tests may call us again */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ce:r:m:6a:hv", long_options,
 				NULL)) != -1) {
@@ -470,15 +487,15 @@ int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 static int check_fd(const char *opt, int fd, char *err, size_t errlen)
 {
 	if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
-		return fail(err, errlen, "%s=%d: %s", opt, fd,
-			    strerror(errno));
+		return fail(err, errlen, "%s=%d: %s", opt, fd, strerror(errno));
 	return 0;
 }
 
 static bool is_link_local(const struct sockaddr *sa)
 {
 	return sa->sa_family == AF_INET6 &&
-	       IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	       IN6_IS_ADDR_LINKLOCAL(
+		   &((const struct sockaddr_in6 *)sa)->sin6_addr);
 }
 
 /* an address of family @family on interface @name; for IPv6 a global one
@@ -533,7 +550,8 @@ int opts_check_env(struct s4n_opts *o, char *err, size_t errlen)
 		if (ifaddr_lookup(o->outbound_addr_arg, AF_INET,
 				  &o->outbound_addr,
 				  sizeof(o->outbound_addr)) < 0)
-			return fail(err, errlen, "--outbound-addr \"%s\": no "
+			return fail(err, errlen,
+				    "--outbound-addr \"%s\": no "
 				    "such interface with an IPv4 address",
 				    o->outbound_addr_arg);
 		o->outbound_addr.sin_port = 0;
@@ -543,7 +561,8 @@ int opts_check_env(struct s4n_opts *o, char *err, size_t errlen)
 		if (ifaddr_lookup(o->outbound_addr6_arg, AF_INET6,
 				  &o->outbound_addr6,
 				  sizeof(o->outbound_addr6)) < 0)
-			return fail(err, errlen, "--outbound-addr6 \"%s\": no "
+			return fail(err, errlen,
+				    "--outbound-addr6 \"%s\": no "
 				    "such interface with an IPv6 address",
 				    o->outbound_addr6_arg);
 		o->outbound_addr6.sin6_port = 0;

@@ -41,9 +41,9 @@
 
 /* a libslirp fd as registered in the epoll set */
 struct pollent {
-	uint64_t gen;		/* fill round that last asked for it */
-	uint32_t events;	/* epoll events registered */
-	uint32_t revents;	/* events seen in this dispatch */
+	uint64_t gen;	  /* fill round that last asked for it */
+	uint32_t events;  /* epoll events registered */
+	uint32_t revents; /* events seen in this dispatch */
 	bool in_set;
 };
 
@@ -51,7 +51,7 @@ struct pollent {
 struct s4n_timer {
 	SlirpTimerId id;
 	void *cb_opaque;
-	int64_t expire_ms;	/* -1: not armed */
+	int64_t expire_ms; /* -1: not armed */
 	struct s4n_timer *next;
 };
 
@@ -70,26 +70,26 @@ struct slirp_source {
 	struct s4n_ctx *ctx;
 	gpointer tap_tag;
 	gpointer ep_tag;
-	struct ctl_fd ctl[4];	/* signalfd, exit-fd, pidfd, bess */
+	struct ctl_fd ctl[4]; /* signalfd, exit-fd, pidfd, bess */
 	int nctl;
 };
 
 struct s4n_core {
 	int epfd;
-	struct pollent *ent;	/* indexed by fd */
+	struct pollent *ent; /* indexed by fd */
 	size_t nent;
 	uint64_t gen;
-	bool dirty;		/* libslirp's wishes may have changed */
-	int64_t deadline_us;	/* call slirp_pollfds_poll() by then */
+	bool dirty;	     /* libslirp's wishes may have changed */
+	int64_t deadline_us; /* call slirp_pollfds_poll() by then */
 	int ready[EP_BATCH];
 	int nready;
 	struct s4n_timer *timers;
 	struct slirp_source *src;
 	int sigfd;
 	int pidfd;
-	int bess_fd;		/* listening socket, -1 unless bess */
+	int bess_fd; /* listening socket, -1 unless bess */
 	struct util_sockfile bess_file;
-	guint poll_timer;	/* target watch without pidfd */
+	guint poll_timer; /* target watch without pidfd */
 };
 
 static void quit(struct s4n_ctx *ctx, int status)
@@ -110,7 +110,7 @@ static uint32_t slirp_to_epoll(int events)
 		ev |= EPOLLOUT;
 	if (events & SLIRP_POLL_PRI)
 		ev |= EPOLLPRI;
-	return ev;	/* EPOLLERR and EPOLLHUP are always reported */
+	return ev; /* EPOLLERR and EPOLLHUP are always reported */
 }
 
 static int epoll_to_slirp(uint32_t ev)
@@ -161,7 +161,7 @@ static int add_poll_cb(int fd, int events, void *opaque)
 	struct s4n_ctx *ctx = opaque;
 	struct s4n_core *c = ctx->core;
 	struct pollent *e = pollent_get(c, fd);
-	struct epoll_event ev = { .events = slirp_to_epoll(events) };
+	struct epoll_event ev = {.events = slirp_to_epoll(events)};
 	int op;
 
 	e->gen = c->gen;
@@ -330,8 +330,8 @@ static void dispatch_ctl(struct slirp_source *s)
 	int i;
 
 	for (i = 0; i < s->nctl; i++) {
-		GIOCondition cond = g_source_query_unix_fd(&s->base,
-							   s->ctl[i].tag);
+		GIOCondition cond =
+		    g_source_query_unix_fd(&s->base, s->ctl[i].tag);
 
 		if (cond)
 			s->ctl[i].fn(s->ctl[i].fd, cond, s->ctx);
@@ -381,9 +381,9 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 }
 
 static GSourceFuncs slirp_source_funcs = {
-	.prepare = src_prepare,
-	.check = src_check,
-	.dispatch = src_dispatch,
+    .prepare = src_prepare,
+    .check = src_check,
+    .dispatch = src_dispatch,
 };
 
 /* --- SlirpCb ------------------------------------------------------------ */
@@ -410,8 +410,7 @@ static int64_t clock_get_ns_cb(void *opaque)
 	return g_get_monotonic_time() * 1000;
 }
 
-static void *timer_new_opaque_cb(SlirpTimerId id, void *cb_opaque,
-				 void *opaque)
+static void *timer_new_opaque_cb(SlirpTimerId id, void *cb_opaque, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 	struct s4n_timer *t = g_new0(struct s4n_timer, 1);
@@ -473,15 +472,15 @@ static void notify_cb(void *opaque)
 }
 
 static const SlirpCb slirp_callbacks = {
-	.send_packet = send_packet_cb,
-	.guest_error = guest_error_cb,
-	.clock_get_ns = clock_get_ns_cb,
-	.timer_free = timer_free_cb,
-	.timer_mod = timer_mod_cb,
-	.register_poll_fd = register_poll_fd_cb,
-	.unregister_poll_fd = unregister_poll_fd_cb,
-	.notify = notify_cb,
-	.timer_new_opaque = timer_new_opaque_cb,
+    .send_packet = send_packet_cb,
+    .guest_error = guest_error_cb,
+    .clock_get_ns = clock_get_ns_cb,
+    .timer_free = timer_free_cb,
+    .timer_mod = timer_mod_cb,
+    .register_poll_fd = register_poll_fd_cb,
+    .unregister_poll_fd = unregister_poll_fd_cb,
+    .notify = notify_cb,
+    .timer_new_opaque = timer_new_opaque_cb,
 };
 
 void s4n_slirp_changed(struct s4n_ctx *ctx)
@@ -493,22 +492,22 @@ static Slirp *create_slirp(struct s4n_ctx *ctx)
 {
 	const struct s4n_opts *o = ctx->opts;
 	SlirpConfig cfg = {
-		.version = 4,
-		.in_enabled = true,
-		.vnetwork = o->vnetwork,
-		.vnetmask = o->vnetmask,
-		.vhost = o->vhost,
-		.in6_enabled = o->enable_ipv6,
-		.vprefix_addr6 = o->vprefix6,
-		.vprefix_len = (uint8_t)o->prefix6_len,
-		.vhost6 = o->vhost6,
-		.vdhcp_start = o->vdhcp_start,
-		.vnameserver = o->vdns,
-		.vnameserver6 = o->vdns6,
-		.if_mtu = tap_slirp_mtu(ctx->tap),
-		.if_mru = tap_slirp_mtu(ctx->tap),
-		.disable_host_loopback = o->disable_host_loopback,
-		.disable_dns = o->disable_dns,
+	    .version = 4,
+	    .in_enabled = true,
+	    .vnetwork = o->vnetwork,
+	    .vnetmask = o->vnetmask,
+	    .vhost = o->vhost,
+	    .in6_enabled = o->enable_ipv6,
+	    .vprefix_addr6 = o->vprefix6,
+	    .vprefix_len = (uint8_t)o->prefix6_len,
+	    .vhost6 = o->vhost6,
+	    .vdhcp_start = o->vdhcp_start,
+	    .vnameserver = o->vdns,
+	    .vnameserver6 = o->vdns6,
+	    .if_mtu = tap_slirp_mtu(ctx->tap),
+	    .if_mru = tap_slirp_mtu(ctx->tap),
+	    .disable_host_loopback = o->disable_host_loopback,
+	    .disable_dns = o->disable_dns,
 	};
 	/* libslirp keeps these pointers: they point into the options,
 	 * which outlive it */
@@ -548,7 +547,8 @@ static gboolean on_target_exit(gint fd, GIOCondition cond, gpointer data)
 
 	(void)fd;
 	(void)cond;
-	log_info("target process %d exited, exiting", (int)ctx->opts->target_pid);
+	log_info("target process %d exited, exiting",
+		 (int)ctx->opts->target_pid);
 	quit(ctx, 0);
 	return G_SOURCE_CONTINUE;
 }
@@ -630,10 +630,10 @@ static int add_exit_sources(struct s4n_ctx *ctx)
 			/* kernels before 5.3 (and valgrind): look once a
 			 * second instead */
 			c->poll_timer =
-				g_timeout_add_seconds(1, on_target_poll, ctx);
+			    g_timeout_add_seconds(1, on_target_poll, ctx);
 		} else {
-			log_error("cannot watch PID %d: %s",
-				  (int)o->target_pid, g_strerror(errno));
+			log_error("cannot watch PID %d: %s", (int)o->target_pid,
+				  g_strerror(errno));
 			return -1;
 		}
 	}

@@ -44,13 +44,13 @@ enum s4n_target_type {
  */
 struct s4n_opts {
 	/* Positional arguments */
-	const char *target;	/* PID, netns path, TAP fd or bess socket path */
-	pid_t target_pid;	/* S4N_NETNS_PID */
-	int target_tapfd;	/* S4N_NETNS_TAPFD */
-	const char *tapname;	/* "tap0" unless given */
+	const char *target;  /* PID, netns path, TAP fd or bess socket path */
+	pid_t target_pid;    /* S4N_NETNS_PID */
+	int target_tapfd;    /* S4N_NETNS_TAPFD */
+	const char *tapname; /* "tap0" unless given */
 
 	enum s4n_netns_type netns_type;
-	bool netns_type_set;	/* --netns-type given (conflicts with bess) */
+	bool netns_type_set; /* --netns-type given (conflicts with bess) */
 	enum s4n_target_type target_type;
 	const char *userns_path;
 
@@ -61,8 +61,8 @@ struct s4n_opts {
 	bool disable_dns;
 	bool enable_sandbox;
 	bool enable_seccomp;
-	int exit_fd;		/* -1: not given */
-	int ready_fd;		/* -1: not given */
+	int exit_fd;  /* -1: not given */
+	int ready_fd; /* -1: not given */
 	unsigned int mtu;
 	const char *api_socket; /* NULL: no API */
 
@@ -95,17 +95,17 @@ struct s4n_opts {
 struct s4n_stats {
 	uint64_t from_guest_frames, from_guest_bytes;
 	uint64_t to_guest_frames, to_guest_bytes;
-	uint64_t from_guest_dropped;	/* read errors, truncated frames */
-	uint64_t to_guest_dropped;	/* TAP full or gone */
-	uint64_t guest_errors;		/* libslirp's guest_error callback */
+	uint64_t from_guest_dropped; /* read errors, truncated frames */
+	uint64_t to_guest_dropped;   /* TAP full or gone */
+	uint64_t guest_errors;	     /* libslirp's guest_error callback */
 	uint64_t api_connections;
 	uint64_t api_requests;
-	int64_t start_time_us;		/* g_get_monotonic_time() at start */
+	int64_t start_time_us; /* g_get_monotonic_time() at start */
 };
 
-struct s4n_core;	/* slirp4netns.c: loop state, epoll mirror of libslirp */
-struct s4n_tap;		/* tap.c: the frame path */
-struct api_server;	/* api.c */
+struct s4n_core;   /* slirp4netns.c: loop state, epoll mirror of libslirp */
+struct s4n_tap;	   /* tap.c: the frame path */
+struct api_server; /* api.c */
 
 /*
  * struct s4n_ctx - runtime state of the daemon, passed to every handler.

@@ -64,13 +64,13 @@
 
 struct s4n_tap {
 	int fd;
-	size_t vnet_len;	/* virtio-net header before each frame, or 0 */
-	unsigned int mtu;	/* the guest's MTU */
-	bool gso;		/* libslirp runs at GSO_MTU, see above */
+	size_t vnet_len;  /* virtio-net header before each frame, or 0 */
+	unsigned int mtu; /* the guest's MTU */
+	bool gso;	  /* libslirp runs at GSO_MTU, see above */
 	struct s4n_stats *stats;
 	struct frame_frag_guard frags;
-	uint8_t *buf;		/* one frame from the guest */
-	uint8_t *obuf;		/* one fragment to the guest */
+	uint8_t *buf;  /* one frame from the guest */
+	uint8_t *obuf; /* one fragment to the guest */
 };
 
 /* Ask for offloads on a TAP fd opened with IFF_VNET_HDR; returns the
@@ -109,8 +109,8 @@ struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats)
 	tap->fd = -1;
 	tap_set_fd(tap, fd);
 	/* fixed for the daemon's life: libslirp's MTU depends on it */
-	tap->gso = tap->vnet_len && mtu < GSO_MTU &&
-		   !getenv("SLIRP4NETNS_NO_GSO");
+	tap->gso =
+	    tap->vnet_len && mtu < GSO_MTU && !getenv("SLIRP4NETNS_NO_GSO");
 	if (tap->gso)
 		tap->obuf = g_malloc(FRAME_ETH_LEN + mtu);
 	return tap;
@@ -250,24 +250,24 @@ static ssize_t send_offload(struct s4n_tap *tap, const uint8_t *frame,
 	h = frame_gso_prepare(frame, len, tap->mtu, &vh, hdrs, sizeof(hdrs));
 	if (h > 0) {
 		/* a longer header than virtio_net_hdr is zero padded */
-		uint8_t vbuf[VNET_MAX] = { 0 };
+		uint8_t vbuf[VNET_MAX] = {0};
 
 		memcpy(vbuf, &vh, sizeof(vh));
-		iov[0] = (struct iovec){ vbuf, tap->vnet_len };
-		iov[1] = (struct iovec){ hdrs, (size_t)h };
-		iov[2] = (struct iovec){ (void *)(frame + h), len - (size_t)h };
+		iov[0] = (struct iovec){vbuf, tap->vnet_len};
+		iov[1] = (struct iovec){hdrs, (size_t)h};
+		iov[2] = (struct iovec){(void *)(frame + h), len - (size_t)h};
 		return write_frame(tap, iov, 3, len);
 	}
-	iov[0] = (struct iovec){ (void *)vnet_none, tap->vnet_len };
+	iov[0] = (struct iovec){(void *)vnet_none, tap->vnet_len};
 	if (!tap->gso || len <= FRAME_ETH_LEN + tap->mtu) {
-		iov[1] = (struct iovec){ (void *)frame, len };
+		iov[1] = (struct iovec){(void *)frame, len};
 		return write_frame(tap, iov, 2, len);
 	}
 	while ((n = frame_fragment4(frame, len, tap->mtu, &pos, tap->obuf,
 				    FRAME_ETH_LEN + tap->mtu)) > 0) {
 		ssize_t rc;
 
-		iov[1] = (struct iovec){ tap->obuf, (size_t)n };
+		iov[1] = (struct iovec){tap->obuf, (size_t)n};
 		rc = write_frame(tap, iov, 2, (size_t)n);
 		if (rc < 0)
 			return rc;
@@ -275,15 +275,15 @@ static ssize_t send_offload(struct s4n_tap *tap, const uint8_t *frame,
 	if (n == 0)
 		return (ssize_t)len;
 	/* not IPv4 (IPv6 UDP, which libslirp never fragments): as it is */
-	iov[1] = (struct iovec){ (void *)frame, len };
+	iov[1] = (struct iovec){(void *)frame, len};
 	return write_frame(tap, iov, 2, len);
 }
 
 ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len)
 {
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)vnet_none, .iov_len = tap->vnet_len },
-		{ .iov_base = (void *)frame, .iov_len = len },
+	    {.iov_base = (void *)vnet_none, .iov_len = tap->vnet_len},
+	    {.iov_base = (void *)frame, .iov_len = len},
 	};
 
 	if (tap->fd < 0) {

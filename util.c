@@ -29,7 +29,7 @@ void util_closep(int *fd)
 
 static int wait_fd(int fd, short events)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
+	struct pollfd pfd = {.fd = fd, .events = events};
 
 	if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 		return -errno;

@@ -93,28 +93,28 @@ static int get_revents(int idx, void *opaque)
 }
 
 static const SlirpCb callbacks = {
-	.send_packet = send_packet,
-	.guest_error = guest_error,
-	.clock_get_ns = clock_get_ns,
-	.timer_free = timer_free,
-	.timer_mod = timer_mod,
-	.register_poll_fd = poll_fd,
-	.unregister_poll_fd = poll_fd,
-	.notify = notify,
-	.timer_new_opaque = timer_new_opaque,
+    .send_packet = send_packet,
+    .guest_error = guest_error,
+    .clock_get_ns = clock_get_ns,
+    .timer_free = timer_free,
+    .timer_mod = timer_mod,
+    .register_poll_fd = poll_fd,
+    .unregister_poll_fd = poll_fd,
+    .notify = notify,
+    .timer_new_opaque = timer_new_opaque,
 };
 
 static void init(void)
 {
 	SlirpConfig cfg = {
-		.version = 4,
-		.restricted = 1,
-		.in_enabled = true,
-		.in6_enabled = true,
-		.vprefix_len = 64,
-		.if_mtu = 1500,
-		.if_mru = 1500,
-		.disable_host_loopback = true,
+	    .version = 4,
+	    .restricted = 1,
+	    .in_enabled = true,
+	    .in6_enabled = true,
+	    .vprefix_len = 64,
+	    .if_mtu = 1500,
+	    .if_mru = 1500,
+	    .disable_host_loopback = true,
 	};
 
 	if (unshare(CLONE_NEWNET) < 0)
@@ -146,7 +146,8 @@ static void fuzz_offload(const uint8_t *data, size_t size)
 		return;
 	memcpy(f, data, size);
 	if (size >= 4)
-		(void)frame_complete_csum(f, size, (size_t)(data[0] << 8 | data[1]),
+		(void)frame_complete_csum(f, size,
+					  (size_t)(data[0] << 8 | data[1]),
 					  (size_t)(data[2] << 8 | data[3]));
 	memcpy(f, data, size);
 	(void)frame_raise_mss(f, size, 65480);

@@ -61,8 +61,8 @@ static void replay(const char *path)
 	names = g_ptr_array_new_with_free_func(g_free);
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
-			g_ptr_array_add(names, g_build_filename(path, de->d_name,
-								NULL));
+			g_ptr_array_add(
+			    names, g_build_filename(path, de->d_name, NULL));
 	closedir(d);
 	qsort(names->pdata, names->len, sizeof(gpointer), by_name);
 	for (i = 0; i < names->len; i++)

@@ -11,26 +11,26 @@
 
 static int tt_n, tt_failed;
 
-#define ok(cond, ...)                                                      \
-	do {                                                               \
-		int tt_c = !!(cond);                                        \
-		printf("%sok %d - ", tt_c ? "" : "not ", ++tt_n);           \
-		printf(__VA_ARGS__);                                       \
-		printf("\n");                                              \
-		if (!tt_c) {                                               \
-			tt_failed++;                                       \
-			printf("# failed at %s:%d: %s\n", __FILE__,        \
-			       __LINE__, #cond);                           \
-		}                                                          \
+#define ok(cond, ...)                                                          \
+	do {                                                                   \
+		int tt_c = !!(cond);                                           \
+		printf("%sok %d - ", tt_c ? "" : "not ", ++tt_n);              \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+		if (!tt_c) {                                                   \
+			tt_failed++;                                           \
+			printf("# failed at %s:%d: %s\n", __FILE__, __LINE__,  \
+			       #cond);                                         \
+		}                                                              \
 	} while (0)
 
-#define is_str(got, want, ...)                                             \
-	do {                                                               \
-		const char *tt_g = (got), *tt_w = (want);                   \
-		ok(tt_g && !strcmp(tt_g, tt_w), __VA_ARGS__);               \
-		if (!tt_g || strcmp(tt_g, tt_w))                            \
-			printf("#   got: \"%s\"\n#  want: \"%s\"\n",        \
-			       tt_g ? tt_g : "(null)", tt_w);               \
+#define is_str(got, want, ...)                                                 \
+	do {                                                                   \
+		const char *tt_g = (got), *tt_w = (want);                      \
+		ok(tt_g && !strcmp(tt_g, tt_w), __VA_ARGS__);                  \
+		if (!tt_g || strcmp(tt_g, tt_w))                               \
+			printf("#   got: \"%s\"\n#  want: \"%s\"\n",           \
+			       tt_g ? tt_g : "(null)", tt_w);                  \
 	} while (0)
 
 static inline int done_testing(void)

@@ -98,19 +98,17 @@ static void test_cidr6(void)
 
 static void test_mac(void)
 {
-	uint8_t mac[6] = { 0 };
+	uint8_t mac[6] = {0};
 
 	ok(addr_parse_mac("02:00:00:aa:BB:0f", mac) == 0 && mac[0] == 2 &&
-		   mac[3] == 0xaa && mac[4] == 0xbb && mac[5] == 0x0f,
+	       mac[3] == 0xaa && mac[4] == 0xbb && mac[5] == 0x0f,
 	   "mac: colons, mixed case");
 	ok(addr_parse_mac("02-00-00-aa-bb-0f", mac) == 0, "mac: dashes");
 	ok(addr_parse_mac("02:00-00:aa:bb:0f", mac) == -EINVAL,
 	   "mac: mixed separators");
 	ok(addr_parse_mac("02:00:00:aa:bb", mac) == -EINVAL, "mac: short");
-	ok(addr_parse_mac("02:00:00:aa:bb:0f:11", mac) == -EINVAL,
-	   "mac: long");
-	ok(addr_parse_mac("02:00:00:aa:bb:0g", mac) == -EINVAL,
-	   "mac: not hex");
+	ok(addr_parse_mac("02:00:00:aa:bb:0f:11", mac) == -EINVAL, "mac: long");
+	ok(addr_parse_mac("02:00:00:aa:bb:0g", mac) == -EINVAL, "mac: not hex");
 	ok(addr_parse_mac("01:00:5e:00:00:01", mac) == -EADDRNOTAVAIL,
 	   "mac: multicast refused");
 	ok(addr_parse_mac("00:00:00:00:00:00", mac) == -EADDRNOTAVAIL,
@@ -121,7 +119,7 @@ static void test_offsets(void)
 {
 	struct in_addr net, a;
 	struct in6_addr net6, a6;
-	uint8_t rnd[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	uint8_t rnd[7] = {1, 2, 3, 4, 5, 6, 7};
 
 	inet_pton(AF_INET, "10.0.2.0", &net);
 	is_str(ntop4(addr_add4(net, 2)), "10.0.2.2", "add4: gateway");

@@ -45,8 +45,8 @@ static size_t build4(uint8_t proto, size_t l4len)
 	f[17] = (uint8_t)tot;
 	f[22] = 64;
 	f[23] = proto;
-	f[26] = 10, f[27] = 0, f[28] = 2, f[29] = 100;	/* source */
-	f[30] = 10, f[31] = 0, f[32] = 2, f[33] = 2;	/* destination */
+	f[26] = 10, f[27] = 0, f[28] = 2, f[29] = 100; /* source */
+	f[30] = 10, f[31] = 0, f[32] = 2, f[33] = 2;   /* destination */
 	return 14 + tot;
 }
 
@@ -111,10 +111,10 @@ static size_t build_syn(const uint8_t *opt, size_t optlen, uint8_t flags)
 
 static void test_raise_mss(void)
 {
-	static const uint8_t mss1460[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
-	static const uint8_t nop_first[] = { 1, 1, 1, 2, 4, 0x05, 0xb4, 0 };
-	static const uint8_t bad_len[] = { 3, 0, 2, 4, 0x05, 0xb4, 0, 0 };
-	static const uint8_t overrun[] = { 1, 1, 1, 2, 4, 0x05, 0xb4, 8 };
+	static const uint8_t mss1460[] = {2, 4, 0x05, 0xb4, 1, 1, 4, 2};
+	static const uint8_t nop_first[] = {1, 1, 1, 2, 4, 0x05, 0xb4, 0};
+	static const uint8_t bad_len[] = {3, 0, 2, 4, 0x05, 0xb4, 0, 0};
+	static const uint8_t overrun[] = {1, 1, 1, 2, 4, 0x05, 0xb4, 8};
 	size_t len;
 
 	len = build_syn(mss1460, sizeof(mss1460), 0x02);
@@ -137,7 +137,7 @@ static void test_raise_mss(void)
 	ok(frame_raise_mss(f, len, 65480) == 1, "MSS before a bad option");
 	len = build_syn(mss1460, sizeof(mss1460), 0x02);
 	ok(frame_raise_mss(f, len - 30, 65480) == 0, "truncated frame");
-	f[46] = 0xf0;	/* data offset 60 > segment */
+	f[46] = 0xf0; /* data offset 60 > segment */
 	ok(frame_raise_mss(f, len, 65480) == 0, "bad data offset");
 }
 
@@ -154,7 +154,7 @@ static void test_gso(void)
 	h = frame_gso_prepare(f, len, 1500, &vh, hdrs, sizeof(hdrs));
 	ok(h == 54, "GSO headers: Ethernet + IPv4 + TCP = 54");
 	ok(vh.gso_type == VIRTIO_NET_HDR_GSO_TCPV4 &&
-		   vh.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	       vh.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM,
 	   "TCPv4 GSO with partial checksum");
 	ok(le16toh(vh.gso_size) == 1460 && le16toh(vh.hdr_len) == 54,
 	   "segment size 1460 for MTU 1500");
@@ -167,12 +167,10 @@ static void test_gso(void)
 	ok(frame_gso_prepare(f, len, 1500, &vh, hdrs, 40) == -ENOTSUP,
 	   "header buffer too small refused");
 	len = build4(17, 8 + 10000);
-	ok(frame_gso_prepare(f, len, 1500, &vh, hdrs, sizeof(hdrs)) ==
-		   -ENOTSUP,
+	ok(frame_gso_prepare(f, len, 1500, &vh, hdrs, sizeof(hdrs)) == -ENOTSUP,
 	   "UDP is not GSO");
-	f[17] = 0xff;	/* IP total length beyond the frame */
-	ok(frame_gso_prepare(f, len, 1500, &vh, hdrs, sizeof(hdrs)) ==
-		   -ENOTSUP,
+	f[17] = 0xff; /* IP total length beyond the frame */
+	ok(frame_gso_prepare(f, len, 1500, &vh, hdrs, sizeof(hdrs)) == -ENOTSUP,
 	   "bad IP length refused");
 }
 
@@ -186,7 +184,7 @@ static void test_fragment(void)
 
 	for (i = 34; i < len; i++)
 		f[i] = (uint8_t)(i * 13);
-	f[20] = 0x40;	/* DF */
+	f[20] = 0x40; /* DF */
 	while ((fl = frame_fragment4(f, len, 1500, &pos, out, sizeof(out))) >
 	       0) {
 		size_t plen = (size_t)fl - 34;
@@ -221,18 +219,18 @@ static void test_frag_guard(void)
 
 	memset(&g, 0, sizeof(g));
 	ok(frame_frag_ok(&g, f, len), "a datagram that is not a fragment");
-	f[20] = 0x00, f[21] = 0xff;	/* offset 2040, last */
+	f[20] = 0x00, f[21] = 0xff; /* offset 2040, last */
 	ok(!frame_frag_ok(&g, f, len), "a lone last fragment is dropped");
-	f[20] = 0x20, f[21] = 0x00;	/* first, more follow */
+	f[20] = 0x20, f[21] = 0x00; /* first, more follow */
 	ok(frame_frag_ok(&g, f, len), "a first fragment passes");
-	f[20] = 0x20, f[21] = 0x10;	/* middle */
+	f[20] = 0x20, f[21] = 0x10; /* middle */
 	ok(frame_frag_ok(&g, f, len), "a middle fragment passes");
-	f[20] = 0x00, f[21] = 0x20;	/* last */
+	f[20] = 0x00, f[21] = 0x20; /* last */
 	ok(frame_frag_ok(&g, f, len), "the last fragment after them passes");
 	ok(!frame_frag_ok(&g, f, len), "a second last fragment is dropped");
 	f[20] = 0x20, f[21] = 0x00;
 	ok(frame_frag_ok(&g, f, len), "first fragment again");
-	f[19] ^= 1;	/* another id */
+	f[19] ^= 1; /* another id */
 	f[20] = 0x00, f[21] = 0x20;
 	ok(!frame_frag_ok(&g, f, len), "a last fragment of another datagram");
 	ok(frame_frag_ok(&g, f, 20), "a runt frame is left to libslirp");

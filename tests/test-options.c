@@ -17,7 +17,7 @@ static char err[512];
 /* parse a NULL-terminated argument list after "slirp4netns" */
 static int parse(const char *first, ...)
 {
-	char *argv[32] = { (char *)"slirp4netns" };
+	char *argv[32] = {(char *)"slirp4netns"};
 	const char *a = first;
 	int argc = 1;
 	va_list ap;
@@ -50,11 +50,11 @@ static const char *ntop6(const struct in6_addr *a)
 }
 
 /* an error must be one line naming @word */
-#define bad(word, ...)                                                     \
-	do {                                                               \
-		int rc_ = parse(__VA_ARGS__);                               \
-		ok(rc_ < 0 && strstr(err, word) && !strchr(err, '\n'),     \
-		   "refused, naming %s: %s", word, err);                   \
+#define bad(word, ...)                                                         \
+	do {                                                                   \
+		int rc_ = parse(__VA_ARGS__);                                  \
+		ok(rc_ < 0 && strstr(err, word) && !strchr(err, '\n'),         \
+		   "refused, naming %s: %s", word, err);                       \
 	} while (0)
 
 static void test_defaults(void)
@@ -63,7 +63,7 @@ static void test_defaults(void)
 	ok(o.target_pid == 1234 && !strcmp(o.tapname, "tap0"),
 	   "PID parsed, tap0 default");
 	ok(o.mtu == 1500 && o.prefix_len == 24 && o.exit_fd == -1 &&
-		   o.ready_fd == -1 && !o.configure && !o.enable_ipv6,
+	       o.ready_fd == -1 && !o.configure && !o.enable_ipv6,
 	   "defaults");
 	is_str(ntop4(o.vnetwork), "10.0.2.0", "network");
 	is_str(ntop4(o.vnetmask), "255.255.255.0", "netmask");
@@ -82,24 +82,23 @@ static void test_values(void)
 	ok(parse("-c", "-e", "3", "-r", "4", "-m", "65520", "-6", "-a",
 		 "/tmp/s", "1", "eth7", NULL) == 0,
 	   "short options");
-	ok(o.configure && o.exit_fd == 3 && o.ready_fd == 4 &&
-		   o.mtu == 65520 && o.enable_ipv6 &&
-		   !strcmp(o.api_socket, "/tmp/s") && !strcmp(o.tapname, "eth7"),
+	ok(o.configure && o.exit_fd == 3 && o.ready_fd == 4 && o.mtu == 65520 &&
+	       o.enable_ipv6 && !strcmp(o.api_socket, "/tmp/s") &&
+	       !strcmp(o.tapname, "eth7"),
 	   "short options set");
 	ok(parse("--configure", "--exit-fd=3", "--ready-fd=4", "--mtu=9000",
 		 "--enable-ipv6", "--api-socket=/x", "--cidr=10.8.0.0/16",
 		 "--cidr6=fd42::/48", "--disable-host-loopback",
-		 "--netns-type=path", "--userns-path=/u",
-		 "--enable-sandbox", "--enable-seccomp",
-		 "--outbound-addr=192.0.2.9", "--outbound-addr6=fd01::9",
-		 "--disable-dns", "--macaddress=02:11:22:33:44:55",
-		 "/run/netns/x", NULL) == 0,
+		 "--netns-type=path", "--userns-path=/u", "--enable-sandbox",
+		 "--enable-seccomp", "--outbound-addr=192.0.2.9",
+		 "--outbound-addr6=fd01::9", "--disable-dns",
+		 "--macaddress=02:11:22:33:44:55", "/run/netns/x", NULL) == 0,
 	   "long options");
-	ok(o.netns_type == S4N_NETNS_PATH && !strcmp(o.target, "/run/netns/x") &&
-		   o.disable_host_loopback && o.enable_sandbox &&
-		   o.enable_seccomp && o.disable_dns && o.has_macaddress &&
-		   o.macaddress[5] == 0x55 && o.mtu == 9000 &&
-		   !strcmp(o.userns_path, "/u"),
+	ok(o.netns_type == S4N_NETNS_PATH &&
+	       !strcmp(o.target, "/run/netns/x") && o.disable_host_loopback &&
+	       o.enable_sandbox && o.enable_seccomp && o.disable_dns &&
+	       o.has_macaddress && o.macaddress[5] == 0x55 && o.mtu == 9000 &&
+	       !strcmp(o.userns_path, "/u"),
 	   "long options set");
 	is_str(ntop4(o.vguest), "10.8.0.100", "--cidr moves the guest");
 	is_str(ntop4(o.vhost), "10.8.0.2", "--cidr moves the gateway");
@@ -107,26 +106,23 @@ static void test_values(void)
 	is_str(ntop6(&o.vguest6), "fd42::100", "--cidr6 moves the guest");
 	ok(o.has_outbound_addr && o.has_outbound_addr6, "outbound literals");
 	ok(parse("--outbound-addr=lo", "1", NULL) == 0 &&
-		   !o.has_outbound_addr &&
-		   !strcmp(o.outbound_addr_arg, "lo"),
+	       !o.has_outbound_addr && !strcmp(o.outbound_addr_arg, "lo"),
 	   "outbound interface name left for opts_check_env");
 	ok(opts_check_env(&o, err, sizeof(err)) == 0 && o.has_outbound_addr &&
-		   o.outbound_addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	       o.outbound_addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
 	   "outbound interface lo resolves to 127.0.0.1");
 	ok(parse("-6", "--ipv6-random", "1", NULL) == 0 &&
-		   o.vprefix6.s6_addr[0] == 0xfd && o.prefix6_len == 64,
+	       o.vprefix6.s6_addr[0] == 0xfd && o.prefix6_len == 64,
 	   "--ipv6-random gives a ULA /64");
-	ok(parse("--netns-type=tapfd", "5", NULL) == 0 &&
-		   o.target_tapfd == 5,
+	ok(parse("--netns-type=tapfd", "5", NULL) == 0 && o.target_tapfd == 5,
 	   "tapfd target");
 	ok(parse("--target-type=bess", "/tmp/bess.sock", NULL) == 0 &&
-		   o.target_type == S4N_TARGET_BESS,
+	       o.target_type == S4N_TARGET_BESS,
 	   "bess target");
 	ok(parse("--help", NULL) == 0 && action == OPTS_HELP, "--help");
 	ok(parse("-v", NULL) == 0 && action == OPTS_VERSION, "-v");
 	ok(parse("-m", "68", "1", NULL) == 0 && o.mtu == 68, "MTU 68");
-	ok(parse("-m", "65521", "1", NULL) == 0 && o.mtu == 65521,
-	   "MTU 65521");
+	ok(parse("-m", "65521", "1", NULL) == 0 && o.mtu == 65521, "MTU 65521");
 }
 
 static void test_errors(void)
@@ -157,9 +153,10 @@ static void test_errors(void)
 	bad("--exit-fd", "-e", "x", "1", NULL);
 	bad("--ready-fd", "--ready-fd=-1", "1", NULL);
 	bad("--configure", "--target-type=bess", "-c", "/tmp/b", NULL);
-	bad("--netns-type", "--target-type=bess", "--netns-type=pid", "/tmp/b", NULL);
-	bad("--userns-path", "--target-type=bess", "--userns-path=/u",
-	    "/tmp/b", NULL);
+	bad("--netns-type", "--target-type=bess", "--netns-type=pid", "/tmp/b",
+	    NULL);
+	bad("--userns-path", "--target-type=bess", "--userns-path=/u", "/tmp/b",
+	    NULL);
 	bad("too many arguments", "--target-type=bess", "/tmp/b", "tap0", NULL);
 	bad("--configure", "--netns-type=tapfd", "-c", "5", NULL);
 	bad("--outbound-addr", "--outbound-addr=fd00::1", "1", NULL);
@@ -167,28 +164,33 @@ static void test_errors(void)
 	bad("unknown option", "--frobnicate", "1", NULL);
 	bad("needs a value", "1", "--mtu", NULL);
 	ok(parse("--outbound-addr=nosuchif0", "1", NULL) == 0 &&
-		   opts_check_env(&o, err, sizeof(err)) < 0 &&
-		   strstr(err, "nosuchif0"),
+	       opts_check_env(&o, err, sizeof(err)) < 0 &&
+	       strstr(err, "nosuchif0"),
 	   "unknown outbound interface refused: %s", err);
 	ok(parse("--outbound-addr=192.0.2.77", "1", NULL) == 0 &&
-		   opts_check_env(&o, err, sizeof(err)) < 0 &&
-		   strstr(err, "192.0.2.77") && strstr(err, "assign"),
+	       opts_check_env(&o, err, sizeof(err)) < 0 &&
+	       strstr(err, "192.0.2.77") && strstr(err, "assign"),
 	   "outbound address the host does not have refused: %s", err);
 	ok(parse("-r", "1000", "1", NULL) == 0 &&
-		   opts_check_env(&o, err, sizeof(err)) < 0 &&
-		   strstr(err, "--ready-fd=1000"),
+	       opts_check_env(&o, err, sizeof(err)) < 0 &&
+	       strstr(err, "--ready-fd=1000"),
 	   "closed ready-fd refused: %s", err);
 }
 
 static void test_usage(void)
 {
 	static const char *const words[] = {
-		"--configure", "--exit-fd", "--ready-fd", "--mtu",
-		"--enable-ipv6", "--api-socket", "--cidr", "--cidr6",
-		"--ipv6-random", "--disable-host-loopback", "--netns-type",
-		"--userns-path", "--enable-sandbox", "--enable-seccomp",
-		"--outbound-addr", "--outbound-addr6", "--disable-dns",
-		"--macaddress", "--target-type", "--help", "--version",
+	    "--configure",	"--exit-fd",
+	    "--ready-fd",	"--mtu",
+	    "--enable-ipv6",	"--api-socket",
+	    "--cidr",		"--cidr6",
+	    "--ipv6-random",	"--disable-host-loopback",
+	    "--netns-type",	"--userns-path",
+	    "--enable-sandbox", "--enable-seccomp",
+	    "--outbound-addr",	"--outbound-addr6",
+	    "--disable-dns",	"--macaddress",
+	    "--target-type",	"--help",
+	    "--version",
 	};
 	size_t i;
 
