@@ -245,6 +245,7 @@ def write_md(path, stats, units, meta, fails, charts):
                      ("libslirp_pkg", "libslirp0 package"),
                      ("pasta_pkg", "passt package (pasta)"),
                      ("iperf3", "iperf3"), ("s4n_args", "extra daemon options"),
+                     ("split", "bulk and connection-rate ends pinned"),
                      ("nofile", "RLIMIT_NOFILE of every process")):
         L.append(f"- {label}: {meta.get(k) or '-'}")
     L.append("")
@@ -290,11 +291,14 @@ NOTES = """\
   gateway; veth: the peer) and `-R`; port forwarding: iperf3 on the host
   to 127.0.0.1:PORT, forwarded by `add_hostfwd` through the API socket
   (pasta: `-t`; veth: straight to the guest's address), and `-R`.
-  Figures are the receiver's rate.
+  Figures are the receiver's rate. The guest's iperf3 runs on CPU 0 and
+  the host's on CPU 1 (the daemon is not pinned): left alone, the scheduler
+  often puts both on one CPU, and an upload then runs at a third of its
+  speed in some runs and not in others.
 - Latency: 1-byte request/response on one TCP connection (TCP_NODELAY) and
   over UDP, guest to a host echo server, with the daemon, client and server
   pinned to CPU 0 (taskset). Connection rate: connect, 1 byte each way,
-  close, unpinned, bounded in count and time.
+  close, bounded in count and time; client on CPU 0, server on CPU 1.
 - Start-up: fork to the byte on --ready-fd (pasta: until its foreground
   process returns with the namespace configured; veth: the `ip` commands),
   through `setpriv` to the unprivileged user, median of repeated runs.

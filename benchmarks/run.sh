@@ -20,6 +20,8 @@
 #   BENCH_FIGURES="..."  subset of: startup idle latency crr bulk fwd conns
 #   BENCH_ITER, BENCH_SECS, BENCH_CONNS   override rounds, seconds, count
 #   BENCH_S4N_ARGS="..." extra options for ours and slirp4netns alike
+#   BENCH_PIN=0          let the scheduler place both ends of bulk and
+#                        connection-rate runs (default: split, see split_pin)
 #   BENCH_OUT=DIR        samples and reports (default benchmarks/out)
 #   BENCH_RESULTS=FILE   the Markdown report (default: benchmarks/RESULTS.md
 #                        for a complete full run, else DIR/RESULTS.md)
@@ -491,17 +493,22 @@ fig_latency() {
 }
 
 fig_crr() {
-	local r impl key out
+	local r impl key out spid
 
 	for r in $(seq "$ITER"); do
 		ROUND=$r
 		# shellcheck disable=SC2046,SC2086 # lists of words
 		for impl in $(rotate "$r" $(live_impls 65520)); do
 			key=$impl-65520
+			spid="$W/rr-$(host_addr "$key").pid"
+			split_pin "$spid" "$HCPU"
+			split_prefix "$GCPU"
 			ns_prefix "${GUEST[$key]}"
-			out=$(timeout $((CRR_SECS + 10)) "${NSENTER[@]}" \
-				"$W/rr" crr "${SRV[$key]}" 7000 "$CRR_SECS" \
-				"$CRR_MAX") || { fail "$impl" crr "run $r"; continue; }
+			out=$(timeout $((CRR_SECS + 10)) "${SPLIT[@]}" \
+				"${NSENTER[@]}" "$W/rr" crr "${SRV[$key]}" 7000 \
+				"$CRR_SECS" "$CRR_MAX") || out=
+			split_pin "$spid" "$ALLCPUS"
+			[ -n "$out" ] || { fail "$impl" crr "run $r"; continue; }
 			read -r rate n failed <<<"$out"
 			sample "$impl" crr conn/s "$rate"
 			[ "$failed" = 0 ] ||
@@ -511,8 +518,9 @@ fig_crr() {
 	ROUND=1
 }
 
-# One iperf3 run; prints "GBIT_PER_S BYTES". Restarts the server it used
-# after a failure, so that a stuck test cannot spoil the next one.
+# One iperf3 run; prints "GBIT_PER_S BYTES", or iperf3's error on stderr.
+# Restarts the server it used after a failure, so that a stuck test cannot
+# spoil the next one.
 iperf_run() { # server-restart-args -- iperf3-client-args
 	local rs=() out
 
@@ -527,9 +535,24 @@ if "error" in d:
 s = d["end"]["sum_received"]
 print(s["bits_per_second"] / 1e9, s["bytes"])' <<<"$out" 2>/dev/null; then
 		printf '%s\n%s\n' "$*" "$out" >>"$OUT/iperf3-failures.log"
+		sed -n 's/^[[:space:]]*"error":[[:space:]]*"\(.*\)",*$/\1/p' \
+			<<<"$out" | head -n 1 >&2
 		iperf_server "${rs[@]}" >/dev/null 2>&1 || true
 		return 1
 	fi
+}
+
+# Left alone, the scheduler of a 2-core machine often stacks both iperf3
+# ends on one CPU, and an upload then runs at a third of its speed, or not:
+# a run of identical daemons gave ratios from 0.77 to 1.3. So the guest's
+# end runs on CPU $GCPU, the host's on $HCPU; the daemon stays free.
+split_pin() { # pidfile-of-server cpu
+	[ -z "$GCPU" ] || pin "$(cat "$1" 2>/dev/null)" "$2" || true
+}
+
+split_prefix() { # cpu
+	SPLIT=()
+	[ -z "$GCPU" ] || SPLIT=(taskset -c "$1")
 }
 
 bulk_one() { # impl mtu kind
@@ -541,12 +564,18 @@ bulk_one() { # impl mtu kind
 	case $3 in
 	tcp_*)
 		rs=("$(host_addr "$key")")
+		split_pin "$W/iperf3-${rs[0]}-host.pid" "$HCPU"
+		split_prefix "$GCPU"
 		ns_prefix "$g"
-		cmd=("${NSENTER[@]}" iperf3 -c "${SRV[$key]}" -p 5201)
+		cmd=("${SPLIT[@]}" "${NSENTER[@]}" iperf3 -c "${SRV[$key]}"
+			-p 5201)
 		;;
 	fwd_*)
 		rs=(any "$g")
-		cmd=(iperf3 -c "${FWD[$key]%:*}" -p "${FWD[$key]##*:}")
+		split_pin "$W/iperf3-any-$g.pid" "$GCPU"
+		split_prefix "$HCPU"
+		cmd=("${SPLIT[@]}" iperf3 -c "${FWD[$key]%:*}"
+			-p "${FWD[$key]##*:}")
 		;;
 	esac
 	case $3 in
@@ -555,8 +584,12 @@ bulk_one() { # impl mtu kind
 	fig=$3_mtu$2
 	[ -z "$d" ] || t0=$(cpu_ticks "$d")
 	t=$EPOCHREALTIME
-	out=$(iperf_run "${rs[@]}" -- "${cmd[@]}") ||
-		{ fail "$1" "$fig" "iperf3 failed"; return 1; }
+	out=$(iperf_run "${rs[@]}" -- "${cmd[@]}" 2>"$W/iperf3.err") || {
+		t=$(cat "$W/iperf3.err")
+		# "interrupt" is timeout(1) stopping a run that would not end.
+		fail "$1" "$fig" "iperf3: ${t:-no result}"
+		return 1
+	}
 	[ -z "${BENCH_DEBUG:-}" ] ||
 		log "$1 $fig ${out% *} Gbit/s in $(awk "BEGIN { print $EPOCHREALTIME - $t }") s"
 	sample "$1" "$fig" Gbit/s "${out% *}"
@@ -670,6 +703,7 @@ write_meta() {
 		echo "pasta_pkg=$(dpkg-query -W -f '${Version}' passt 2>/dev/null)"
 		echo "iperf3=$(iperf3 --version 2>/dev/null | head -n1)"
 		echo "s4n_args=${BENCH_S4N_ARGS:-}"
+		echo "split=${GCPU:+guest end on CPU $GCPU, host end on CPU $HCPU}"
 		echo "nofile=$(ulimit -n)"
 		echo "runtime_s=$SECONDS"
 	} >"$f"
@@ -711,6 +745,10 @@ inner_main() {
 	IMPLS=$BENCH_IMPLS
 	HZ=$(getconf CLK_TCK)
 	ALLCPUS=0-$(($(nproc) - 1))
+	GCPU='' HCPU=''
+	if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+		GCPU=0 HCPU=1
+	fi
 	if [ -n "${BENCH_QUICK:-}" ]; then
 		ITER=1 SECS=1 IDLE_SECS=1 RR_SECS=1 CRR_SECS=1 STARTUP_RUNS=3
 		CRR_MAX=500 RR_MAX=20000 CONNS=100
