@@ -33,6 +33,9 @@
 
 #include "config.h"
 #include "commit.h"
+#ifdef S4N_SANITIZERS
+#include <sanitizer/lsan_interface.h>
+#endif
 #include "api.h"
 #include "bess.h"
 #include "log.h"
@@ -205,6 +208,12 @@ int main(int argc, char *argv[])
 		ctx.api = api_server_start(&ctx, api_fd, opts.api_socket);
 		api_fd = -1;
 	}
+#ifdef S4N_SANITIZERS
+	/* LeakSanitizer's exit-time check needs /proc and ptrace, which the
+	 * sandbox and the filter take away: check start-up now instead */
+	if (opts.enable_sandbox || opts.enable_seccomp)
+		__lsan_do_leak_check();
+#endif
 	if (opts.enable_sandbox && sandbox_enter(&opts) < 0)
 		goto fail;
 	if (opts.enable_seccomp && seccomp_install() < 0)
