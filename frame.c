@@ -187,7 +187,7 @@ static size_t find_mss(const uint8_t *tcp, size_t thl)
 	return 0;
 }
 
-int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss)
+int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise)
 {
 	struct l3_view v;
 	size_t thl, opt;
@@ -201,7 +201,8 @@ int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss)
 	if (!v.v6 && (get16(f + v.l3 + 6) & 0x3fff))
 		return 0; /* a fragment */
 	opt = find_mss(f + v.l4, thl);
-	if (!opt || get16(f + v.l4 + opt) >= mss)
+	if (!opt || get16(f + v.l4 + opt) == mss ||
+	    (get16(f + v.l4 + opt) < mss && !raise))
 		return 0;
 	put16(f + v.l4 + opt, mss);
 	/* a SYN is a few dozen bytes: recompute rather than patch */

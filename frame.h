@@ -26,15 +26,15 @@
 int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off);
 
 /**
- * frame_raise_mss() - in a TCP SYN from the guest, raise the MSS option to
- * @mss and recompute the TCP checksum. libslirp sizes its segments to the
- * guest by that option: with a larger one it sends segments that tap.c
- * writes as one GSO frame the guest's kernel takes whole. Frames that are
- * not a TCP SYN with an MSS option below @mss are left alone.
+ * frame_adjust_mss() - in a TCP SYN from the guest, lower an MSS option
+ * above @mss to @mss, or with @raise also raise one below it, and
+ * recompute the TCP checksum. libslirp sizes its segments to the guest by
+ * that option, and its socket buffers to a multiple of them: see tap.c.
+ * Frames that are not a TCP SYN with an MSS option are left alone.
  *
  * Return: 1 if changed, 0 if not.
  */
-int frame_raise_mss(uint8_t *f, size_t len, uint16_t mss);
+int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise);
 
 /**
  * frame_gso_prepare() - the virtio-net header for a TCP frame from

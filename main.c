@@ -19,7 +19,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,18 +68,6 @@ static void raise_nofile(void)
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		log_warn("cannot raise RLIMIT_NOFILE: %s", strerror(errno));
-}
-
-/* libslirp gives each TCP connection two socket buffers of 128 KiB or
- * more. Below glibc's mmap threshold they come from the heap, whose pages
- * stay resident once bulk traffic touched them: with many idle connections
- * opened after a transfer the daemon then holds hundreds of MB. A fixed
- * threshold under their size maps each buffer on its own, so untouched
- * pages cost nothing and freed ones return to the kernel. Frames (mbufs,
- * at most ~66 KiB) stay on the heap. */
-static void tune_malloc(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 96 * 1024);
 }
 
 /* SIGTERM and SIGINT are read from a signalfd by the loop; blocked from
@@ -188,7 +175,6 @@ int main(int argc, char *argv[])
 		die("%s", err);
 	block_signals();
 	raise_nofile();
-	tune_malloc();
 
 	if (open_target(&opts, &tapfd) < 0)
 		return 1;

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -488,6 +489,20 @@ void s4n_slirp_changed(struct s4n_ctx *ctx)
 	ctx->core->dirty = true;
 }
 
+/* When libslirp's MSS does not divide the 128 KiB it reserves per socket
+ * buffer, it regrows every buffer once the connection is up (see tap.c).
+ * Below glibc's mmap threshold that realloc copies the buffer, touching
+ * all of it: 256 KiB resident per idle connection. A fixed threshold under
+ * 128 KiB maps each buffer on its own, and the regrowth becomes a
+ * mremap() that touches nothing; it costs a mapping per buffer, so it is
+ * only set when the buffers will regrow (guest MTUs above tap.c's
+ * GSO_MTU, or no offloads). */
+static void tune_malloc(unsigned int slirp_mtu)
+{
+	if ((128 * 1024) % (slirp_mtu - 40))
+		mallopt(M_MMAP_THRESHOLD, 96 * 1024);
+}
+
 static Slirp *create_slirp(struct s4n_ctx *ctx)
 {
 	const struct s4n_opts *o = ctx->opts;
@@ -666,6 +681,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		log_error("epoll_create1: %s", g_strerror(errno));
 		return -1;
 	}
+	tune_malloc(tap_slirp_mtu(ctx->tap));
 	ctx->slirp = create_slirp(ctx);
 	if (!ctx->slirp) {
 		log_error("cannot create the libslirp instance");

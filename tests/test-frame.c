@@ -119,26 +119,36 @@ static void test_raise_mss(void)
 
 	len = build_syn(mss1460, sizeof(mss1460), 0x02);
 	ok(l4_ok4(len, 6), "test SYN verifies");
-	ok(frame_raise_mss(f, len, 65480) == 1, "SYN MSS raised");
+	ok(frame_adjust_mss(f, len, 65480, true) == 1, "SYN MSS raised");
 	ok(f[56] == 0xff && f[57] == 0xc8, "MSS is now 65480");
 	ok(l4_ok4(len, 6), "checksum still verifies");
-	ok(frame_raise_mss(f, len, 65480) == 0, "already high: unchanged");
+	ok(frame_adjust_mss(f, len, 65480, true) == 0,
+	   "already high: unchanged");
+
+	ok(frame_adjust_mss(f, len, 32768, false) == 1 && f[56] == 0x80 &&
+	       f[57] == 0x00 && l4_ok4(len, 6),
+	   "MSS above the limit lowered to 32768, checksum verifies");
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	ok(frame_adjust_mss(f, len, 32768, false) == 0 && f[56] == 0x05,
+	   "MSS below the limit kept without raise");
 
 	len = build_syn(nop_first, sizeof(nop_first), 0x12);
-	ok(frame_raise_mss(f, len, 65480) == 1 && l4_ok4(len, 6),
+	ok(frame_adjust_mss(f, len, 65480, true) == 1 && l4_ok4(len, 6),
 	   "SYN-ACK with MSS at an odd offset raised and verifies");
 
 	len = build_syn(mss1460, sizeof(mss1460), 0x10);
-	ok(frame_raise_mss(f, len, 65480) == 0 && f[56] == 0x05,
+	ok(frame_adjust_mss(f, len, 65480, true) == 0 && f[56] == 0x05,
 	   "plain ACK untouched");
 	len = build_syn(bad_len, sizeof(bad_len), 0x02);
-	ok(frame_raise_mss(f, len, 65480) == 0, "option length 0: stops");
+	ok(frame_adjust_mss(f, len, 65480, true) == 0,
+	   "option length 0: stops");
 	len = build_syn(overrun, sizeof(overrun), 0x02);
-	ok(frame_raise_mss(f, len, 65480) == 1, "MSS before a bad option");
+	ok(frame_adjust_mss(f, len, 65480, true) == 1,
+	   "MSS before a bad option");
 	len = build_syn(mss1460, sizeof(mss1460), 0x02);
-	ok(frame_raise_mss(f, len - 30, 65480) == 0, "truncated frame");
+	ok(frame_adjust_mss(f, len - 30, 65480, true) == 0, "truncated frame");
 	f[46] = 0xf0; /* data offset 60 > segment */
-	ok(frame_raise_mss(f, len, 65480) == 0, "bad data offset");
+	ok(frame_adjust_mss(f, len, 65480, true) == 0, "bad data offset");
 }
 
 static void test_gso(void)
