@@ -64,7 +64,15 @@ fi
 ok "results.jsonl was written" test -s "$OUT/results.jsonl"
 ok "RESULTS.md was written" test -s "$OUT/RESULTS.md"
 has "$(cat "$OUT/table.txt")" "implementation  figure" "the table is on stdout"
-is "$(cat "$OUT/failures.tsv" 2>/dev/null)" "" "no figure failed"
+# Only our figures must not fail: Debian's slirp4netns is known to stall
+# now and then (port forwarding guest->host at MTU 1500, see
+# benchmarks/RESULTS.md), and a reference that stalls is no defect of ours.
+is "$(grep -P '^ours\t' "$OUT/failures.tsv" 2>/dev/null)" "" \
+	"none of our figures failed"
+ref_failed()
+{
+	grep -qP "^slirp4netns\t$1\t" "$OUT/failures.tsv" 2>/dev/null
+}
 if [ "$IMPLS" = ours ]; then
 	skip "no /usr/bin/slirp4netns: no ratios, no chart"
 elif command -v gnuplot >/dev/null; then
@@ -86,6 +94,8 @@ for fig in $FIGURES; do
 	v=$(value "$fig" ratio 2>/dev/null || true)
 	if is_number "$v"; then
 		pass "ours: $fig has a ratio to slirp4netns ($v)"
+	elif ref_failed "$fig"; then
+		skip "ours: $fig: no ratio, slirp4netns failed this figure"
 	else
 		fail "ours: $fig has no ratio to slirp4netns"
 	fi
