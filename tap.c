@@ -21,10 +21,13 @@
  * tells the guest's kernel the real segment size, as a NIC doing large
  * receive offload would hand it over. Other frames longer than the
  * guest's MTU (UDP, ICMP) are fragmented here, as libslirp would have
- * done with the guest's MTU.
+ * done with the guest's MTU. Every TCP frame to the guest is marked as
+ * checksum-offloaded, so the guest's kernel does not verify again what
+ * libslirp just computed.
  *
  * This is the one place where guest frames enter the daemon: every check
- * on their bytes is here, before any header is read.
+ * on their bytes is here (and in frame.c), before libslirp reads a header;
+ * frame_frag_ok() keeps from libslirp a fragment sequence it crashes on.
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
