@@ -444,18 +444,11 @@ static void timer_mod_cb(void *timer, int64_t expire_ms, void *opaque)
 	((struct s4n_timer *)timer)->expire_ms = MAX(expire_ms, 0);
 }
 
-/* libslirp created @fd: forget what the mirror knew of that number */
-static void register_poll_fd_cb(int fd, void *opaque)
-{
-	struct s4n_ctx *ctx = opaque;
-
-	pollent_drop(ctx->core, fd);
-}
-
-/* libslirp is about to close @fd: closing takes it out of the epoll set,
- * so only the mirror needs to forget it (the number may come back for a
- * different socket) */
-static void unregister_poll_fd_cb(int fd, void *opaque)
+/* libslirp created @fd, or is about to close it: closing took (or takes)
+ * any earlier socket of that number out of the epoll set, so only the
+ * mirror needs to forget it, as the number may come back for another
+ * socket */
+static void forget_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 
@@ -478,8 +471,8 @@ static const SlirpCb slirp_callbacks = {
     .clock_get_ns = clock_get_ns_cb,
     .timer_free = timer_free_cb,
     .timer_mod = timer_mod_cb,
-    .register_poll_fd = register_poll_fd_cb,
-    .unregister_poll_fd = unregister_poll_fd_cb,
+    .register_poll_fd = forget_poll_fd_cb,
+    .unregister_poll_fd = forget_poll_fd_cb,
     .notify = notify_cb,
     .timer_new_opaque = timer_new_opaque_cb,
 };
