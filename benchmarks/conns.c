@@ -24,22 +24,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define CONNS_MAX 100000
 #define CONNS_HOLD_SECS 600
 #define CONNS_TIMEOUT_MS 3000
-
-static int parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
 
 /* Enough descriptors for N connections plus stdio. Return: 0 or -errno */
 static int raise_nofile(long n)

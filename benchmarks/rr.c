@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define RR_WARMUP 50		 /* round trips not recorded */
 #define RR_IO_TIMEOUT_MS 1000	 /* one reply, after which UDP resends */
 #define RR_SERVE_LIFETIME 3600	 /* seconds, then the server exits */
@@ -43,19 +45,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
 }
 
 static int parse_addr(const char *host, const char *port,
