@@ -67,7 +67,7 @@ ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
  * struct frame_frag_guard - the IPv4 datagrams whose non-last fragments
  * the guest sent lately: (source, destination, id, protocol), in a ring.
  */
-#define FRAME_FRAG_KEYS 32
+#define FRAME_FRAG_KEYS 128
 struct frame_frag_guard {
 	struct {
 		uint8_t addrs[8];
