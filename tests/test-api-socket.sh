@@ -9,6 +9,18 @@
 # Copyright (C) 2026 The slirp4netns authors
 . "$(dirname "$0")/lib.sh"
 
+# entries_by_port - a list_hostfwd reply on stdin, with the entries sorted
+# by host port and their ids listed apart, for replies whose order is not
+# ours to fix
+entries_by_port()
+{
+	"$S4N_PYTHON" -c 'import json, sys
+r = json.load(sys.stdin)
+e = r["return"]["entries"]
+ids = sorted(x.pop("id") for x in e)
+print(json.dumps({"ids": ids, "entries": sorted(e, key=lambda x: x["host_port"])}, sort_keys=True))'
+}
+
 require_cmd socat nc "$S4N_PYTHON"
 SRCDIR=${S4N_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 CLIENT="$SRCDIR/tests/api-client.py"
@@ -464,7 +476,9 @@ else
 	# the fifo: the server in the container listens once it says so
 	read -r -t "$S4N_TIMEOUT" line <"$pod/rootfs/ready" || true
 	SOCK=$(echo "$pod"/tmp/*.net)
-	is "$(api go "$LIST")" '{"return":{"entries":[{"id":1,"proto":"tcp","host_addr":"0.0.0.0","host_port":8080,"guest_addr":"10.0.2.100","guest_port":80,"host_addr6":"::","guest_addr6":"fd00::100"},{"id":2,"proto":"tcp","host_addr":"127.0.0.1","host_port":8081,"guest_addr":"10.0.2.100","guest_port":80}]}}' \
+	# Podman adds its forwards in no fixed order (a Go map): compare the
+	# entries by port, and the ids as a set.
+	is "$(api go "$LIST" | entries_by_port)" "$(entries_by_port <<<'{"return":{"entries":[{"id":1,"proto":"tcp","host_addr":"0.0.0.0","host_port":8080,"guest_addr":"10.0.2.100","guest_port":80,"host_addr6":"::","guest_addr6":"fd00::100"},{"id":2,"proto":"tcp","host_addr":"127.0.0.1","host_port":8081,"guest_addr":"10.0.2.100","guest_port":80}]}}')" \
 		"Podman's forwards, as list_hostfwd shows them"
 	is "$(http_host http://127.0.0.1:8080/)" "hello from podman" \
 		"Podman -p 8080:80 over IPv4"
