@@ -7,7 +7,9 @@
 #define S4N_BENCH_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* parse_long() - a whole decimal number in [min, max]: 0, or -EINVAL */
 static inline int parse_long(const char *s, long min, long max, long *ret)
@@ -21,6 +23,21 @@ static inline int parse_long(const char *s, long min, long max, long *ret)
 		return -EINVAL;
 	*ret = v;
 	return 0;
+}
+
+/* detach_stdio() - point stdio at /dev/null: a background child must not
+ * hold the caller's $(...) pipe open */
+static inline void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
 }
 
 #endif /* S4N_BENCH_UTIL_H */

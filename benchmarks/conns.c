@@ -79,20 +79,6 @@ static int write_pidfile(const char *path, pid_t pid)
 	return fclose(f) ? -errno : 0;
 }
 
-/* The background child must not hold the caller's $(...) pipe open. */
-static void detach_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	if (fd < 0)
-		return;
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};

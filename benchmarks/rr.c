@@ -79,20 +79,6 @@ static void raise_nofile(void)
 	}
 }
 
-/* The background child must not hold the caller's $(...) pipe open. */
-static void detach_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	if (fd < 0)
-		return;
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-}
-
 /* --- server -------------------------------------------------------------- */
 
 static int listen_on(const struct sockaddr_in *sa, int type)
