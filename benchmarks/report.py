@@ -13,6 +13,7 @@
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -56,6 +57,65 @@ FIGURES = [
     ("conns_tcp_p50", "TCP round trip p50 with them open", "low", None),
     ("conns_p50_vs_idle", "that p50 / idle p50", "low", None),
 ]
+
+# The scale figures: flows_METRIC_MARK, MARK a number of open connections,
+# "idle" (before the first) or "closed" (after all were closed).
+FLOWS_METRICS = [
+    ("ok", "connections opened", "high"),
+    ("open", "time to open them, one after the other", "low"),
+    ("tcp_p50", "TCP round trip p50 on a fresh connection", "low"),
+    ("p50_vs_idle", "that p50 / the idle p50", "low"),
+    ("rss", "daemon RSS", "low"),
+    ("pss", "daemon PSS", "low"),
+    ("fds", "daemon file descriptors", "low"),
+]
+FLOWS_RE = re.compile(r"^flows_(%s)_(idle|closed|\d+)$" %
+                      "|".join(m[0] for m in FLOWS_METRICS))
+
+INSTANCES = [
+    ("instances_ok", "daemons ready", "high"),
+    ("instances_start", "time to start them all, one after the other",
+     "low"),
+    ("instances_procs", "their processes", "low"),
+    ("instances_pss_total", "total PSS", "low"),
+    ("instances_rss_total", "total RSS", "low"),
+    ("instances_pss_avg", "PSS per daemon", "low"),
+    ("instances_rss_avg", "RSS per daemon", "low"),
+]
+
+
+def flows_figures(stats):
+    """The flows rows present, metric by metric: idle, each mark, closed."""
+    found = {}
+    for _, fig in stats:
+        m = FLOWS_RE.match(fig)
+        if m:
+            found.setdefault(m.group(1), set()).add(m.group(2))
+    rows = []
+    if any(f == "flows_nofile" for _, f in stats):
+        rows.append(("flows_nofile", "daemon's soft RLIMIT_NOFILE once "
+                     "started", "high", None))
+    for metric, desc, better in FLOWS_METRICS:
+        marks = found.get(metric, set())
+        nums = sorted(int(x) for x in marks if x.isdigit())
+        order = (["idle"] if "idle" in marks else []) + \
+            [str(n) for n in nums] + \
+            (["closed"] if "closed" in marks else [])
+        for mark in order:
+            where = {"idle": "none open yet",
+                     "closed": "all closed again"}.get(
+                         mark, ("of %s" if metric == "ok" else "%s open") %
+                         mark)
+            rows.append(("flows_%s_%s" % (metric, mark),
+                         "%s, %s" % (desc, where), better, None))
+    return rows
+
+
+def instances_figures(stats, meta):
+    n = meta.get("instances", "N")
+    return [(fig, "%s idle daemons: %s" % (n, desc), better, None)
+            for fig, desc, better in INSTANCES
+            if any(f == fig for _, f in stats)]
 
 
 def read_tsv(path):
@@ -107,6 +167,17 @@ def summarize(samples):
             stats[(impl, "conns_p50_vs_idle")] = {"value": r, "min": r,
                                                   "max": r, "n": 1}
             units["conns_p50_vs_idle"] = "x"
+    # The same with N flows open, against that daemon's own idle p50.
+    for (impl, fig) in list(stats):
+        m = FLOWS_RE.match(fig)
+        if not m or m.group(1) != "tcp_p50" or not m.group(2).isdigit():
+            continue
+        b = stats.get((impl, "flows_tcp_p50_idle"))
+        if b and b["value"] > 0:
+            r = stats[(impl, fig)]["value"] / b["value"]
+            d = "flows_p50_vs_idle_" + m.group(2)
+            stats[(impl, d)] = {"value": r, "min": r, "max": r, "n": 1}
+            units[d] = "x"
     for (impl, fig), s in stats.items():
         base = stats.get((BASE, fig))
         if (impl, fig) in rounds and (BASE, fig) in rounds:
@@ -131,7 +202,8 @@ def fmt(v):
 
 
 def ordered(stats):
-    known = [f[0] for f in FIGURES]
+    known = [f[0] for f in FIGURES + flows_figures(stats) +
+             instances_figures(stats, {})]
     extra = sorted({fig for _, fig in stats} - set(known))
     for fig in known + extra:
         for impl in IMPLS:
@@ -221,6 +293,88 @@ def cell(s):
     return t
 
 
+def table(figs, stats, units, impls):
+    L = ["| figure | unit | " + " | ".join(impls) + " |",
+         "|---|---|" + "---|" * len(impls)]
+    for fig, desc, _, _ in figs:
+        if not any((i, fig) in stats for i in impls):
+            continue
+        L.append(f"| {desc} (`{fig}`) | {units.get(fig, '')} | " +
+                 " | ".join(cell(stats.get((i, fig))) for i in impls) + " |")
+    L.append("")
+    return L
+
+
+def val(stats, impl, fig):
+    s = stats.get((impl, fig))
+    return s["value"] if s else None
+
+
+def targets(stats, meta, fails):
+    """Issue 10's targets: [target, ours, slirp4netns, verdict] rows."""
+    marks = meta.get("flows_marks", "").split()
+    big = "10000" in marks
+    full_inst = meta.get("instances") == "100"
+    limits = meta.get("flows_limits", "?")
+    rows = []
+
+    def both(fig, f=fmt):
+        return [f(val(stats, i, fig)) if val(stats, i, fig) is not None
+                else "n/a" for i in ("ours", BASE)]
+
+    def verdict(ok, measured=True, why=""):
+        if not measured:
+            return "not measured" + (" (%s)" % why if why else "")
+        return "met" if ok else "**not met**"
+
+    why = "this run's marks: %s" % (meta.get("flows_marks") or "none")
+    ours_fail = [f for f in fails if f and f[0] == "ours" and
+                 len(f) > 1 and f[1].startswith("flows")]
+    oks = [(int(m.group(2)), val(stats, "ours", f)) for (i, f) in stats
+           if i == "ours" and (m := FLOWS_RE.match(f)) and
+           m.group(1) == "ok" and m.group(2).isdigit()]
+    opened = max(oks)[1] if oks else None
+    rows.append(["all 10,000 connections open, none failing, ours started "
+                 "with soft RLIMIT_NOFILE 1024 (%s)" % limits] +
+                both("flows_ok_10000") +
+                [verdict(val(stats, "ours", "flows_ok_10000") == 10000 and
+                         not ours_fail, big or ours_fail, why)])
+    if ours_fail and rows[-1][1] == "n/a" and opened is not None:
+        rows[-1][1] = "%s open, then failed" % fmt(opened)
+    o = val(stats, "ours", "flows_open_10000")
+    rows.append(["time to open 10,000 ≤ 5 s"] + both("flows_open_10000") +
+                [verdict(o is not None and o <= 5, big, why)])
+    o = val(stats, "ours", "flows_p50_vs_idle_10000")
+    rows.append(["TCP p50 with 10,000 open ≤ 5 × idle p50"] +
+                both("flows_p50_vs_idle_10000",
+                     lambda v: "×" + fmt(v)) +
+                [verdict(o is not None and o <= 5, big, why)])
+    o = val(stats, "ours", "flows_rss_10000")
+    rows.append(["RSS with 10,000 open ≤ 100 MiB"] +
+                both("flows_rss_10000", lambda v: fmt(v) + " MiB") +
+                [verdict(o is not None and o <= 100, big, why)])
+
+    def path(impl):
+        v = [val(stats, impl, "flows_rss_" + k)
+             for k in ("idle", "10000", "closed")]
+        if None in v:
+            return "n/a", None
+        near = v[2] - v[0] <= max((v[1] - v[0]) / 10, 1.0)
+        return " → ".join(fmt(x) for x in v) + " MiB", near
+    (po, near), (pb, _) = path("ours"), path(BASE)
+    rows.append(["RSS back near idle after closing them (idle → 10,000 → "
+                 "closed; near: what remains of the growth ≤ 1/10 of it, "
+                 "or ≤ 1 MiB)", po, pb,
+                 verdict(near, big and near is not None, why)])
+    o = val(stats, "ours", "instances_pss_total")
+    rows.append(["100 idle daemons: total PSS ≤ 20 MiB"] +
+                both("instances_pss_total", lambda v: fmt(v) + " MiB") +
+                [verdict(o is not None and o <= 20, full_inst,
+                         "this run: %s daemons" %
+                         meta.get("instances", "no"))])
+    return rows
+
+
 def write_md(path, stats, units, meta, fails, charts):
     impls = [i for i in IMPLS if any(k[0] == i for k in stats)] or IMPLS
     L = []
@@ -250,21 +404,36 @@ def write_md(path, stats, units, meta, fails, charts):
         L.append(f"- {label}: {meta.get(k) or '-'}")
     L.append("")
     L.append("## Results\n")
-    L.append("| figure | unit | " + " | ".join(impls) + " |")
-    L.append("|---|---|" + "---|" * len(impls))
-    for fig, desc, _, _ in FIGURES:
-        if not any((i, fig) in stats for i in impls):
-            continue
-        L.append(f"| {desc} (`{fig}`) | {units.get(fig, '')} | " +
-                 " | ".join(cell(stats.get((i, fig))) for i in impls) + " |")
-    L.append("")
+    L += table(FIGURES, stats, units, impls)
     for c in charts:
         if c.endswith(".svg"):
             L.append(f"![throughput and latency ratios]({os.path.basename(c)})\n")
+    flows = flows_figures(stats)
+    if flows:
+        L.append("## Many flows through one daemon (`flows`)\n")
+        L.append("Marks: %s connections; daemons started with "
+                 "RLIMIT_NOFILE (soft:hard) %s.\n" %
+                 (meta.get("flows_marks", "?"),
+                  meta.get("flows_limits", "?")))
+        L += table(flows, stats, units, impls)
+    inst = instances_figures(stats, meta)
+    if inst:
+        L.append("## Many idle daemons (`instances`)\n")
+        L += table(inst, stats, units, impls)
+    if flows or inst:
+        L.append("## Targets (issue 10), for ours\n")
+        L.append("| target | ours | slirp4netns | |")
+        L.append("|---|---|---|---|")
+        for t in targets(stats, meta, fails):
+            L.append("| " + " | ".join(t) + " |")
+        L.append("")
     L.append("## How it is measured\n")
     L.append(NOTES.format(conns=meta.get("conns", "?"),
                           nofile=meta.get("nofile", "?"),
-                          idle=meta.get("idle_secs", "?")))
+                          idle=meta.get("idle_secs", "?"),
+                          marks=meta.get("flows_marks", "?"),
+                          limits=meta.get("flows_limits", "?"),
+                          instances=meta.get("instances", "?")))
     if fails:
         L.append("## What failed in this run\n")
         for f in fails:
@@ -314,6 +483,28 @@ NOTES = """\
   closed).
 - Debian's pasta (2023-03) moves guest→host TCP through its TAP erratically
   (bursts, then stalls): its `tcp_g2h` rows are reported as measured.
+- Flows (ours and slirp4netns only): each gets a guest and a daemon of its
+  own (MTU 65520, the command line above) and an echo server of its own on
+  127.0.0.1. Ours starts with RLIMIT_NOFILE soft 1024 (and raises it to the
+  hard limit itself); Debian's slirp4netns, which does not, gets the soft
+  limit raised (soft:hard: {limits}). The guest opens idle TCP connections
+  to 10.0.2.2, one `connect()` after the other, in steps up to each mark
+  ({marks}); the two daemons take turns at every mark. "Time to open" adds
+  up the `connect()` calls only; every connection is then proven with a
+  1-byte round trip, and a mark counts only when all succeeded (a failure
+  ends that daemon's series). At each mark: a TCP round trip p50 on a
+  fresh connection (pinned, as above) against the same daemon's p50 before
+  the first connection, Rss and Pss summed over the daemon's processes,
+  and its open descriptors. Then the guest's holders exit and the figures
+  are taken again 5 s later (up to 10 s while descriptors are still
+  closing).
+- Instances (ours and slirp4netns only): {instances} daemons of one
+  implementation, each for a rootless guest of its own, with Podman's
+  command line (`--configure --mtu=65520 --disable-host-loopback
+  --enable-sandbox --enable-seccomp -r FD --api-socket SOCK PID tap0`),
+  started one after the other, each until ready; 3 s later, Rss and Pss of
+  all their processes (and any children) are summed; then all are stopped
+  before the other implementation's are started.
 """
 
 

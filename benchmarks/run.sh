@@ -15,10 +15,14 @@
 # hand the samples to report.py for the table, JSON lines and RESULTS.md.
 #
 # Environment:
-#   BENCH_QUICK=1        one round, 1 s per figure, 100 connections
+#   BENCH_QUICK=1        one round, 1 s per figure, 100 connections,
+#                        flows up to 1500, 10 instances
 #   BENCH_IMPLS="..."    subset of: ours slirp4netns pasta veth
 #   BENCH_FIGURES="..."  subset of: startup idle latency crr bulk fwd conns
+#                        flows instances
 #   BENCH_ITER, BENCH_SECS, BENCH_CONNS   override rounds, seconds, count
+#   BENCH_FLOWS="..."    the marks of the flows figures (1000 2500 5000 10000)
+#   BENCH_INSTANCES=N    idle daemons per implementation (100)
 #   BENCH_S4N_ARGS="..." extra options for ours and slirp4netns alike
 #   BENCH_PIN=0          let the scheduler place both ends of bulk and
 #                        connection-rate runs (default: split, see split_pin)
@@ -29,7 +33,7 @@ set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ALL_IMPLS="ours slirp4netns pasta veth"
-ALL_FIGURES="startup idle latency crr bulk fwd conns"
+ALL_FIGURES="startup idle latency crr bulk fwd conns flows instances"
 BUSER=s4ntest
 
 log() {
@@ -64,7 +68,7 @@ outer_main() {
 	fi
 	BENCH_OURS_SRC=$ours
 	for t in iperf3 python3 setpriv unshare nsenter ip ss socat taskset \
-		timeout cc; do
+		timeout prlimit sysctl cc; do
 		command -v "$t" >/dev/null || die "missing tool '$t'"
 	done
 	[[ " $BENCH_IMPLS " != *" slirp4netns "* ]] ||
@@ -107,7 +111,8 @@ outer_main() {
 # --- inner stage: everything below runs in the private namespaces ---------
 
 W=${BENCH_WORK:-}
-declare -A GUEST DAEMON SRV FWD
+declare -A GUEST DAEMON SRV FWD FPORT FDS0
+INST_DAEMONS=() INST_PIDS=()
 SAMPLES='' FAILS=''
 
 # One measurement, tagged with the round ($ROUND) it belongs to: report.py
@@ -450,19 +455,29 @@ footprint() { # label
 	done
 }
 
+# 1-byte round trips from the guest to an echo server, with the daemon,
+# the client and the server on CPU 0; prints rr's "P50 P99 COUNT LOST", or
+# nothing when no round trip completed.
+rr_on_cpu0() { # daemon-pid server-pid guest-pid proto addr port
+	local out
+
+	pin "$1" 0
+	pin "$2" 0
+	ns_prefix "$3"
+	out=$(timeout $((RR_SECS + 10)) taskset -c 0 "${NSENTER[@]}" \
+		"$W/rr" "$4" "$5" "$6" "$RR_SECS" "$RR_MAX") || out=
+	pin "$1" "$ALLCPUS"
+	pin "$2" "$ALLCPUS"
+	echo "$out"
+}
+
 # 1-byte round trips, daemon, client and server on CPU 0.
 rr_pinned() { # impl proto figure-prefix
-	local key=$1-65520 out srv spid p50 p99
+	local key=$1-65520 out spid p50 p99
 
-	srv=${SRV[$key]}
 	spid=$(rr_server_pid "$(host_addr "$key")")
-	pin "${DAEMON[$key]}" 0
-	pin "$spid" 0
-	ns_prefix "${GUEST[$key]}"
-	out=$(timeout $((RR_SECS + 10)) taskset -c 0 "${NSENTER[@]}" \
-		"$W/rr" "$2" "$srv" 7000 "$RR_SECS" "$RR_MAX") || out=
-	pin "${DAEMON[$key]}" "$ALLCPUS"
-	pin "$spid" "$ALLCPUS"
+	out=$(rr_on_cpu0 "${DAEMON[$key]:-}" "$spid" "${GUEST[$key]}" "$2" \
+		"${SRV[$key]}" 7000)
 	[ -n "$out" ] || { fail "$1" "${3}_$2" "no round trip"; return 1; }
 	read -r p50 p99 _ _ <<<"$out"
 	sample "$1" "${3}_${2}_p50" us "$p50"
@@ -630,6 +645,7 @@ fig_conns() {
 		ns_prefix "${GUEST[$key]}"
 		out=$(timeout 120 "${NSENTER[@]}" "$W/conns" \
 			"${SRV[$key]}" 7000 "$CONNS" "$pidf") || true
+		out=${out%% *}
 		sample "$impl" conns_ok count "${out:-0}"
 		if [ "${out:-0}" != "$CONNS" ]; then
 			fail "$impl" conns_ok "only ${out:-0} of $CONNS connected"
@@ -671,6 +687,277 @@ rotate() { # round word...
 	printf '%s\n' "${@:r+1}" "${@:1:r}"
 }
 
+# --- scale: many flows through one daemon, many idle daemons ----------------
+
+# A process and all its descendants, one pid a line.
+proc_tree() { # pid
+	local c kids
+
+	[ -d "/proc/$1" ] || return 0
+	echo "$1"
+	kids=$(cat /proc/"$1"/task/*/children 2>/dev/null) || true
+	for c in $kids; do
+		proc_tree "$c"
+	done
+}
+
+# "RSS_KB PSS_KB PROCESSES", summed over a daemon and its descendants.
+tree_mem_kb() { # pid
+	local p m r=0 s=0 n=0
+
+	for p in $(proc_tree "$1"); do
+		m=$(mem_kb "$p" 2>/dev/null) || continue
+		r=$((r + ${m% *})) s=$((s + ${m#* })) n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || return 1
+	echo "$r $s $n"
+}
+
+# Open file descriptors of a daemon and its descendants.
+tree_fds() { # pid
+	local p n=0
+
+	for p in $(proc_tree "$1"); do
+		n=$((n + $(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 \
+			2>/dev/null | wc -l)))
+	done
+	echo "$n"
+}
+
+# Alive and not a zombie.
+alive() { # pid
+	local s
+
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	[ "${s%% *}" != Z ]
+}
+
+# SIGTERM to them all, then a bounded wait, then SIGKILL what is left.
+stop_all() { # pid...
+	local p i left
+
+	[ $# -gt 0 ] || return 0
+	kill "$@" 2>/dev/null || true
+	for i in $(seq 100); do
+		left=()
+		for p in "$@"; do
+			! alive "$p" || left+=("$p")
+		done
+		[ ${#left[@]} -gt 0 ] || return 0
+		set -- "${left[@]}"
+		sleep 0.05
+	done
+	kill -KILL "$@" 2>/dev/null || true
+}
+
+# Ours and slirp4netns only: what "flows" and "instances" compare.
+scale_impls() {
+	local impl
+
+	for impl in ours slirp4netns; do
+		[[ " $IMPLS " != *" $impl "* ]] || echo "$impl"
+	done
+}
+
+# The fd limits each daemon of the flows figures starts with: ours with the
+# usual soft limit of 1024 (it raises it to the hard limit itself), Debian's
+# slirp4netns, which does not, with the soft limit raised for it.
+flows_limit() { # impl
+	if [ "$1" = ours ]; then echo "1024:$FLOWS_HARD"; else
+		echo "$FLOWS_HARD:$FLOWS_HARD"; fi
+}
+
+# A guest and daemon of its own, the same command line as the others at
+# MTU 65520, and an echo server of its own on the host's 127.0.0.1:@2.
+flows_start() { # impl port
+	local key=flows-$1 out
+
+	start_guest user "$key" || return 1
+	slirp_cmd "$(slirp_bin "$1")" 65520 5 "$W/run/$key.sock" \
+		"${GUEST[$key]}"
+	out=$("$W/spawn" -r 5 -k -l "$W/daemon-$key.log" -- \
+		prlimit --nofile="$(flows_limit "$1")" -- "${CMD[@]}") ||
+		return 1
+	DAEMON[$key]=${out%% *}
+	"$W/rr" serve 127.0.0.1 "$2" "$W/rr-$key.pid" || return 1
+	FPORT[$1]=$2
+}
+
+# The round trip on a fresh connection, with however many flows are open.
+flows_p50() { # impl label
+	local key=flows-$1 out p50
+
+	out=$(rr_on_cpu0 "${DAEMON[$key]}" "$(cat "$W/rr-$key.pid")" \
+		"${GUEST[$key]}" tcp 10.0.2.2 "${FPORT[$1]}")
+	[ -n "$out" ] ||
+		{ fail "$1" "flows_tcp_p50_$2" "no round trip"; return 1; }
+	read -r p50 _ <<<"$out"
+	sample "$1" "flows_tcp_p50_$2" us "$p50"
+}
+
+flows_footprint() { # impl label
+	local d=${DAEMON[flows-$1]} m rss pss
+
+	m=$(tree_mem_kb "$d") ||
+		{ fail "$1" "flows_rss_$2" "daemon exited"; return 1; }
+	read -r rss pss _ <<<"$m"
+	sample "$1" "flows_rss_$2" MiB "$(awk "BEGIN { print $rss / 1024 }")"
+	sample "$1" "flows_pss_$2" MiB "$(awk "BEGIN { print $pss / 1024 }")"
+	sample "$1" "flows_fds_$2" count "$(tree_fds "$d")"
+}
+
+# One step: @3 more connections from the guest, held in the background by
+# a process whose pid goes to $W/flows-IMPL-MARK.pid. Prints "OPENED MS"
+# (see conns.c); bounded in time.
+flows_step() { # impl mark count
+	local key=flows-$1 out
+
+	ns_prefix "${GUEST[$key]}"
+	out=$(timeout $((20 + $3 / 100)) "${NSENTER[@]}" "$W/conns" \
+		10.0.2.2 "${FPORT[$1]}" "$3" "$W/flows-$1-$2.pid" \
+		2>>"$W/conns-$key.log") || true
+	echo "${out:-0 0}"
+}
+
+# Close every flow of @1: the guest's holders exit, and the daemon is given
+# 5 s, or up to 10 s until its descriptors are back to the idle count.
+flows_close() { # impl
+	local d=${DAEMON[flows-$1]} i f
+
+	for f in "$W/flows-$1-"*.pid; do
+		[ ! -s "$f" ] || kill "$(cat "$f")" 2>/dev/null || true
+	done
+	for i in $(seq 40); do
+		sleep 0.25
+		[ "$i" -lt 20 ] || [ "$(tree_fds "$d")" -gt "${FDS0[$1]}" ] ||
+			break
+	done
+	flows_footprint "$1" closed
+}
+
+# Idle TCP connections through one daemon, opened one after the other in
+# steps up to each mark of $FLOWS_MARKS; the implementations take turns
+# at every mark. At each: how long the opening took so far, a round trip
+# on a fresh connection, memory and descriptors. Then all are closed.
+fig_flows() {
+	local impl key m i=0 prev=0 n ms live=() total
+	local -A dead=() open_s=()
+
+	# Both daemons' sockets to the echo servers take local ports here.
+	sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+	for impl in $(scale_impls); do
+		i=$((i + 1))
+		if flows_start "$impl" $((7100 + i)); then
+			live+=("$impl")
+		else
+			fail "$impl" flows "guest or daemon did not start"
+		fi
+	done
+	for impl in "${live[@]}"; do
+		key=flows-$impl
+		sample "$impl" flows_nofile count "$(awk '/^Max open files/ {
+			print $4 }' "/proc/${DAEMON[$key]}/limits")"
+		flows_p50 "$impl" idle || true
+		flows_footprint "$impl" idle || true
+		FDS0[$impl]=$(tree_fds "${DAEMON[$key]}")
+		open_s[$impl]=0
+	done
+	i=0
+	for m in $FLOWS_MARKS; do
+		i=$((i + 1))
+		# shellcheck disable=SC2046 # a list of words
+		for impl in $(rotate "$i" "${live[@]}"); do
+			[ -z "${dead[$impl]:-}" ] || continue
+			read -r n ms <<<"$(flows_step "$impl" "$m" $((m - prev)))"
+			if [ "$n" != $((m - prev)) ]; then
+				sample "$impl" "flows_ok_$m" count $((prev + n))
+				fail "$impl" "flows_ok_$m" \
+					"only $((prev + n)) of $m open"
+				dead[$impl]=1
+				continue
+			fi
+			total=$(awk "BEGIN { print ${open_s[$impl]} + $ms / 1000 }")
+			open_s[$impl]=$total
+			sample "$impl" "flows_ok_$m" count "$m"
+			sample "$impl" "flows_open_$m" s "$total"
+			flows_p50 "$impl" "$m" || true
+			flows_footprint "$impl" "$m" || true
+		done
+		prev=$m
+		log "flows: $m open ($(for impl in "${live[@]}"; do
+			printf '%s %s s ' "$impl" "${open_s[$impl]}"; done))"
+	done
+	for impl in "${live[@]}"; do
+		flows_close "$impl" || true
+	done
+	for impl in "${live[@]}"; do
+		key=flows-$impl
+		stop_all "${DAEMON[$key]}" "${GUEST[$key]}" \
+			"$(cat "$W/rr-$key.pid")"
+		unset "DAEMON[$key]" "GUEST[$key]"
+	done
+}
+
+# @1 idle daemons of one implementation, each for a rootless guest of its
+# own, with Podman's command line, started one after the other; then the
+# memory of all their processes together. Every one is stopped after.
+instances_one() { # impl
+	local bin i out g t0 rss=0 pss=0 np=0 n=0 m r s c d sock
+
+	bin=$(slirp_bin "$1")
+	INST_PIDS=()
+	t0=$EPOCHREALTIME
+	for i in $(seq "$INSTANCES"); do
+		out=$("$W/spawn" -r 1 -k -l "$W/guest-inst.log" -- \
+			"${AS_USER[@]}" unshare --user --map-root-user --net \
+			sh -c 'echo; exec sleep 3600') || break
+		g=${out%% *}
+		INST_PIDS+=("$g")
+		sock=$W/run/inst-$1-$i.sock
+		out=$("$W/spawn" -r 5 -k -l "$W/daemon-inst-$1.log" -- \
+			"${AS_USER[@]}" "$bin" --configure --mtu=65520 \
+			--disable-host-loopback --enable-sandbox \
+			--enable-seccomp -r 5 --api-socket "$sock" "$g" tap0) ||
+			break
+		INST_DAEMONS+=("${out%% *}")
+		n=$((n + 1))
+	done
+	sample "$1" instances_start s "$(awk "BEGIN {
+		print $EPOCHREALTIME - $t0 }")"
+	sample "$1" instances_ok count "$n"
+	if [ "$n" = "$INSTANCES" ]; then
+		sleep 3
+		for d in "${INST_DAEMONS[@]}"; do
+			m=$(tree_mem_kb "$d") || continue
+			read -r r s c <<<"$m"
+			rss=$((rss + r)) pss=$((pss + s)) np=$((np + c))
+		done
+		sample "$1" instances_procs count "$np"
+		sample "$1" instances_pss_total MiB \
+			"$(awk "BEGIN { print $pss / 1024 }")"
+		sample "$1" instances_rss_total MiB \
+			"$(awk "BEGIN { print $rss / 1024 }")"
+		sample "$1" instances_pss_avg MiB \
+			"$(awk "BEGIN { print $pss / 1024 / $n }")"
+		sample "$1" instances_rss_avg MiB \
+			"$(awk "BEGIN { print $rss / 1024 / $n }")"
+	else
+		fail "$1" instances_ok "only $n of $INSTANCES daemons ready"
+	fi
+	stop_all "${INST_DAEMONS[@]}"
+	stop_all "${INST_PIDS[@]}"
+	INST_DAEMONS=() INST_PIDS=()
+}
+
+fig_instances() {
+	local impl
+
+	for impl in $(scale_impls); do
+		instances_one "$impl"
+	done
+}
+
 # --- metadata and the report ----------------------------------------------------
 
 write_meta() {
@@ -685,6 +972,9 @@ write_meta() {
 		echo "secs=$SECS"
 		echo "idle_secs=$IDLE_SECS"
 		echo "conns=$CONNS"
+		echo "flows_marks=$FLOWS_MARKS"
+		echo "flows_limits=ours $(flows_limit ours), slirp4netns $(flows_limit slirp4netns)"
+		echo "instances=$INSTANCES"
 		echo "impls=$IMPLS"
 		echo "figures=$BENCH_FIGURES"
 		echo "nproc=$(nproc)"
@@ -725,7 +1015,8 @@ inner_cleanup() {
 
 	# Every process lives in this PID namespace and dies with it; kill
 	# what we know of anyway, so that nothing outlives a failed run.
-	for k in "${DAEMON[@]}" "${GUEST[@]}"; do
+	for k in "${DAEMON[@]}" "${GUEST[@]}" "${INST_DAEMONS[@]}" \
+		"${INST_PIDS[@]}"; do
 		[ -z "$k" ] || kill "$k" 2>/dev/null || true
 	done
 }
@@ -752,15 +1043,23 @@ inner_main() {
 	if [ -n "${BENCH_QUICK:-}" ]; then
 		ITER=1 SECS=1 IDLE_SECS=1 RR_SECS=1 CRR_SECS=1 STARTUP_RUNS=3
 		CRR_MAX=500 RR_MAX=20000 CONNS=100
+		FLOWS_MARKS="100 500 1000 1500" INSTANCES=10
 	else
 		ITER=5 SECS=3 IDLE_SECS=10 RR_SECS=2 CRR_SECS=3 STARTUP_RUNS=15
 		CRR_MAX=5000 RR_MAX=200000 CONNS=1000
+		FLOWS_MARKS="1000 2500 5000 10000" INSTANCES=100
 	fi
 	ITER=${BENCH_ITER:-$ITER} SECS=${BENCH_SECS:-$SECS}
 	CONNS=${BENCH_CONNS:-$CONNS}
+	FLOWS_MARKS=${BENCH_FLOWS:-$FLOWS_MARKS}
+	INSTANCES=${BENCH_INSTANCES:-$INSTANCES}
 	# 1000 connections are 1000 sockets in the client, the server and
 	# the daemon; Debian's slirp4netns does not raise its own limit.
 	raise_nofile 65536
+	# The flows' daemons: a hard limit as high as we may give.
+	FLOWS_HARD=$(ulimit -Hn)
+	[ "$FLOWS_HARD" != unlimited ] && [ "$FLOWS_HARD" -le 65536 ] ||
+		FLOWS_HARD=65536
 
 	ip link set lo up
 	[[ " $IMPLS " != *" pasta "* ]] || setup_pasta_template
@@ -798,6 +1097,15 @@ inner_main() {
 	if want_fig idle; then
 		log "idle after the traffic ($IDLE_SECS s)"
 		fig_idle idle_after
+	fi
+	# Last: their own daemons, which would disturb the idle figures.
+	if want_fig flows && [ -n "$(scale_impls)" ]; then
+		log "flows up to $FLOWS_MARKS"
+		fig_flows
+	fi
+	if want_fig instances && [ -n "$(scale_impls)" ]; then
+		log "$INSTANCES idle daemons each"
+		fig_instances
 	fi
 	write_meta
 
