@@ -32,7 +32,7 @@
 
 #define CONNS_MAX 100000
 #define CONNS_HOLD_SECS 600
-#define CONNS_TIMEOUT_MS 3000
+#define CONNS_TIMEOUT_MS 10000
 #define CONNS_BATCH 256 /* round trips in flight while proving */
 
 static double now_ms(void)

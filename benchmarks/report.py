@@ -342,7 +342,8 @@ def targets(stats, meta, fails):
     if ours_fail and rows[-1][1] == "n/a" and opened is not None:
         rows[-1][1] = "%s open, then failed" % fmt(opened)
     o = val(stats, "ours", "flows_open_10000")
-    rows.append(["time to open 10,000 ≤ 5 s"] + both("flows_open_10000") +
+    rows.append(["time to open 10,000 ≤ 5 s"] +
+                both("flows_open_10000", lambda v: fmt(v) + " s") +
                 [verdict(o is not None and o <= 5, big, why)])
     o = val(stats, "ours", "flows_p50_vs_idle_10000")
     rows.append(["TCP p50 with 10,000 open ≤ 5 × idle p50"] +
@@ -360,7 +361,11 @@ def targets(stats, meta, fails):
         if None in v:
             return "n/a", None
         near = v[2] - v[0] <= max((v[1] - v[0]) / 10, 1.0)
-        return " → ".join(fmt(x) for x in v) + " MiB", near
+        t = " → ".join(fmt(x) for x in v) + " MiB"
+        fds = [val(stats, impl, "flows_fds_" + k) for k in ("idle", "closed")]
+        if None not in fds and fds[1] > fds[0]:
+            t += " (%d descriptors still open)" % (fds[1] - fds[0])
+        return t, near
     (po, near), (pb, _) = path("ours"), path(BASE)
     rows.append(["RSS back near idle after closing them (idle → 10,000 → "
                  "closed; near: what remains of the growth ≤ 1/10 of it, "

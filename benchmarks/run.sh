@@ -814,22 +814,26 @@ flows_step() { # impl mark count
 	local key=flows-$1 out
 
 	ns_prefix "${GUEST[$key]}"
-	out=$(timeout $((20 + $3 / 100)) "${NSENTER[@]}" "$W/conns" \
+	out=$(timeout $((30 + $3 / 50)) "${NSENTER[@]}" "$W/conns" \
 		10.0.2.2 "${FPORT[$1]}" "$3" "$W/flows-$1-$2.pid" \
-		2>>"$W/conns-$key.log") || true
+		2>>"$OUT/flows-conns.log") || true
 	echo "${out:-0 0}"
 }
 
 # Close every flow of @1: the guest's holders exit, and the daemon is given
-# 5 s, or up to 10 s until its descriptors are back to the idle count.
+# 5 s, or up to $FLOWS_CLOSE_SECS (10) until its descriptors are back to the
+# idle count.
 flows_close() { # impl
 	local d=${DAEMON[flows-$1]} i f
 
 	for f in "$W/flows-$1-"*.pid; do
 		[ ! -s "$f" ] || kill "$(cat "$f")" 2>/dev/null || true
 	done
-	for i in $(seq 40); do
+	for i in $(seq $((FLOWS_CLOSE_SECS * 4))); do
 		sleep 0.25
+		[ -z "${BENCH_DEBUG:-}" ] || [ $((i % 4)) != 0 ] ||
+			log "flows: $1, $((i / 4)) s after closing:" \
+				"$(tree_fds "$d") descriptors"
 		[ "$i" -lt 20 ] || [ "$(tree_fds "$d")" -gt "${FDS0[$1]}" ] ||
 			break
 	done
@@ -846,6 +850,7 @@ fig_flows() {
 
 	# Both daemons' sockets to the echo servers take local ports here.
 	sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+	: >"$OUT/flows-conns.log"
 	for impl in $(scale_impls); do
 		i=$((i + 1))
 		if flows_start "$impl" $((7100 + i)); then
@@ -1053,6 +1058,7 @@ inner_main() {
 	CONNS=${BENCH_CONNS:-$CONNS}
 	FLOWS_MARKS=${BENCH_FLOWS:-$FLOWS_MARKS}
 	INSTANCES=${BENCH_INSTANCES:-$INSTANCES}
+	FLOWS_CLOSE_SECS=${BENCH_FLOWS_CLOSE:-10}
 	# 1000 connections are 1000 sockets in the client, the server and
 	# the daemon; Debian's slirp4netns does not raise its own limit.
 	raise_nofile 65536
