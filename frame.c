@@ -26,6 +26,7 @@
 #define IPV6_HDR_LEN 40
 #define TCP_HDR_MIN 20
 #define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_ACK 0x10
 #define TCP_OPT_END 0
 #define TCP_OPT_NOP 1
 #define TCP_OPT_MSS 2
@@ -211,6 +212,17 @@ int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise)
 			    sum_bytes(f + v.l4, v.end - v.l4));
 	memcpy(f + v.l4 + 16, &c, 2);
 	return 1;
+}
+
+bool frame_is_syn(const uint8_t *f, size_t len)
+{
+	struct l3_view v;
+
+	if (l3_view(f, len, &v) < 0 || !tcp_hdr_len(f, &v))
+		return false;
+	if (!v.v6 && (get16(f + v.l3 + 6) & 0x1fff))
+		return false; /* a later fragment: no TCP header there */
+	return (f[v.l4 + 13] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 }
 
 ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,

@@ -37,6 +37,15 @@ int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off);
 int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise);
 
 /**
+ * frame_is_syn() - whether a frame from the guest opens a TCP connection
+ * (SYN without ACK, IPv4 or IPv6). Called by tap.c for every frame, so
+ * that the loop notices when libslirp could not open a socket for one.
+ *
+ * Return: true for a connection request.
+ */
+bool frame_is_syn(const uint8_t *f, size_t len);
+
+/**
  * frame_gso_prepare() - the virtio-net header for a TCP frame from
  * libslirp, and a copy of the frame's headers with the checksum field as a
  * NIC with checksum offload is handed it (the pseudo-header sum). The

@@ -151,6 +151,28 @@ static void test_raise_mss(void)
 	ok(frame_adjust_mss(f, len, 65480, true) == 0, "bad data offset");
 }
 
+static void test_is_syn(void)
+{
+	static const uint8_t mss1460[] = {2, 4, 0x05, 0xb4, 1, 1, 4, 2};
+	size_t len;
+
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	ok(frame_is_syn(f, len), "SYN opens a connection");
+	len = build_syn(mss1460, sizeof(mss1460), 0x12);
+	ok(!frame_is_syn(f, len), "SYN-ACK does not");
+	len = build_syn(mss1460, sizeof(mss1460), 0x10);
+	ok(!frame_is_syn(f, len), "ACK does not");
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	f[20] = 0x00, f[21] = 0x10; /* fragment offset 128 bytes */
+	ok(!frame_is_syn(f, len), "a later fragment is not read as TCP");
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	f[23] = 17;
+	ok(!frame_is_syn(f, len), "UDP is not TCP");
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	ok(!frame_is_syn(f, 40), "truncated frame");
+	ok(!frame_is_syn(f, 10), "shorter than Ethernet");
+}
+
 static void test_gso(void)
 {
 	struct virtio_net_hdr vh;
@@ -251,6 +273,7 @@ int main(void)
 	test_frag_guard();
 	test_complete_csum();
 	test_raise_mss();
+	test_is_syn();
 	test_gso();
 	test_fragment();
 	return done_testing();
