@@ -724,14 +724,21 @@ static int slirp_fwd_flags(const struct api_fwd *f)
 static int slirp_fwd_add(void *opaque, const struct api_fwd *f)
 {
 	struct s4n_ctx *ctx = opaque;
+	int tries = 2;
 
-	errno = 0;
-	if (slirp_add_hostxfwd(ctx->slirp, &f->host.sa, sa_len(&f->host),
-			       &f->guest.sa, sa_len(&f->guest),
-			       slirp_fwd_flags(f)) < 0)
-		return errno ? -errno : -EIO;
-	s4n_slirp_changed(ctx);
-	return 0;
+	do {
+		errno = 0;
+		if (slirp_add_hostxfwd(
+			ctx->slirp, &f->host.sa, sa_len(&f->host), &f->guest.sa,
+			sa_len(&f->guest), slirp_fwd_flags(f)) == 0) {
+			s4n_slirp_changed(ctx);
+			return 0;
+		}
+		/* the guest's flows took every descriptor: a forward
+		 * may have one of the reserve */
+	} while ((errno == EMFILE || errno == ENFILE) && --tries &&
+		 util_fdres_take());
+	return errno ? -errno : -EIO;
 }
 
 static int slirp_fwd_remove(void *opaque, const struct api_fwd *f)
@@ -759,6 +766,7 @@ static void client_free(struct api_client *c)
 	if (c->timer_src)
 		g_source_remove(c->timer_src);
 	close(c->fd);
+	(void)util_fdres_fill();
 	g_string_free(c->out, TRUE);
 	api->clients = g_list_remove(api->clients, c);
 	api->nclients--;
@@ -973,6 +981,11 @@ static gboolean listen_cb(gint fd, GIOCondition cond, gpointer data)
 				continue;
 			if (errno == EAGAIN)
 				break;
+			/* libslirp's flows took every descriptor: the
+			 * reserve keeps the API answering */
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    util_fdres_take())
+				continue;
 			/* Out of fds or memory: the listener would stay
 			 * readable and spin the loop, so sleep a little. */
 			log_debug("api: accept: %s", strerror(errno));

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,4 +123,42 @@ void util_sockfile_remove(struct util_sockfile *f)
 	g_free(f->base);
 	memset(f, 0, sizeof(*f));
 	f->dir_fd = -1;
+}
+
+/* The reserve: one eventfd, kept to the end, and dups of it that are
+ * given up on demand. A dup costs the kernel no more than a table slot,
+ * and fcntl() is allowed by the seccomp filter where eventfd() is not. */
+#define FDRES_SIZE 5
+
+static int fdres[FDRES_SIZE];
+static int fdres_n;
+
+bool util_fdres_fill(void)
+{
+	while (fdres_n < FDRES_SIZE) {
+		int fd;
+
+		if (fdres_n == 0)
+			fd = eventfd(0, EFD_CLOEXEC);
+		else
+			fd = fcntl(fdres[0], F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return false;
+		fdres[fdres_n++] = fd;
+	}
+	return true;
+}
+
+bool util_fdres_take(void)
+{
+	if (fdres_n <= 1)
+		return false;
+	close(fdres[--fdres_n]);
+	return true;
+}
+
+void util_fdres_free(void)
+{
+	while (fdres_n > 0)
+		close(fdres[--fdres_n]);
 }
