@@ -17,12 +17,15 @@
  * Copyright (C) 2026 The slirp4netns authors
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -40,13 +43,8 @@
 /* epoll events collected per dispatch; more wait for the next one */
 #define EP_BATCH 256
 
-/* a libslirp fd as registered in the epoll set */
-struct pollent {
-	uint64_t gen;	  /* fill round that last asked for it */
-	uint32_t events;  /* epoll events registered */
-	uint32_t revents; /* events seen in this dispatch */
-	bool in_set;
-};
+/* at most one "out of file descriptors" line per interval */
+#define FD_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 /* a timer created by libslirp through timer_new_opaque() */
 struct s4n_timer {
@@ -75,17 +73,30 @@ struct slirp_source {
 	int nctl;
 };
 
+/* The mirror is indexed by fd and kept small, because libslirp calls
+ * back into it once per socket on every fill and poll: with 10,000 flows
+ * open those calls are most of a wake-up's cost, and two bytes and a bit
+ * per fd stay in the CPU's caches. Events are stored as epoll bits, which
+ * all fit in a byte (EPOLLIN..EPOLLHUP). */
 struct s4n_core {
 	int epfd;
-	struct pollent *ent; /* indexed by fd */
-	size_t nent;
-	uint64_t gen;
-	bool dirty;	     /* libslirp's wishes may have changed */
-	int64_t deadline_us; /* call slirp_pollfds_poll() by then */
+	uint8_t *want;	      /* events registered; 0: not in the set */
+	uint8_t *rev;	      /* SLIRP_POLL_* seen in this dispatch */
+	unsigned long *asked; /* the last fill asked for this fd */
+	size_t nent;	      /* entries in each of the three */
+	bool dirty;	      /* libslirp's wishes may have changed */
+	int64_t deadline_us;  /* call slirp_pollfds_poll() by then */
 	int ready[EP_BATCH];
 	int nready;
 	struct s4n_timer *timers;
 	struct slirp_source *src;
+	/* running out of file descriptors (see check_refused()) */
+	uint64_t sockets_opened; /* by libslirp, ever */
+	uint64_t syns_seen;	 /* stats.from_guest_syns already checked */
+	uint64_t refused;	 /* since the last warning */
+	int64_t fd_warn_after;	 /* no warning before this time */
+	rlim_t nofile;		 /* RLIMIT_NOFILE, for the warning */
+	bool fdres_low;		 /* util_fdres_fill() is due */
 	int sigfd;
 	int pidfd;
 	int bess_fd; /* listening socket, -1 unless bess */
@@ -131,67 +142,72 @@ static int epoll_to_slirp(uint32_t ev)
 	return events;
 }
 
-static struct pollent *pollent_get(struct s4n_core *c, int fd)
-{
-	if ((size_t)fd >= c->nent) {
-		size_t n = MAX(c->nent * 2, (size_t)fd + 64);
+#define LONG_BITS (8 * sizeof(unsigned long))
 
-		c->ent = g_renew(struct pollent, c->ent, n);
-		memset(c->ent + c->nent, 0, (n - c->nent) * sizeof(*c->ent));
-		c->nent = n;
-	}
-	return &c->ent[fd];
+static bool asked_test(const struct s4n_core *c, int fd)
+{
+	return c->asked[fd / LONG_BITS] & (1UL << (fd % LONG_BITS));
 }
 
-static void pollent_drop(struct s4n_core *c, int fd)
+/* make room in the mirror for @fd */
+static void mirror_grow(struct s4n_core *c, int fd)
 {
-	struct pollent *e;
+	/* whole words of the bitmap */
+	size_t n = (MAX(c->nent * 2, (size_t)fd + 64) + LONG_BITS - 1) &
+		   ~(LONG_BITS - 1);
+	size_t old_words = c->nent / LONG_BITS, words = n / LONG_BITS;
 
+	c->want = g_realloc(c->want, n);
+	c->rev = g_realloc(c->rev, n);
+	c->asked = g_renew(unsigned long, c->asked, words);
+	memset(c->want + c->nent, 0, n - c->nent);
+	memset(c->rev + c->nent, 0, n - c->nent);
+	memset(c->asked + old_words, 0, (words - old_words) * sizeof(long));
+	c->nent = n;
+}
+
+static void mirror_drop(struct s4n_core *c, int fd)
+{
 	if (fd < 0 || (size_t)fd >= c->nent)
 		return;
-	e = &c->ent[fd];
-	if (e->in_set)
+	if (c->want[fd])
 		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
-	e->in_set = false;
-	e->events = 0;
+	c->want[fd] = 0;
 }
 
 /* SlirpAddPollCb: called by slirp_pollfds_fill() for each fd it wants */
 static int add_poll_cb(int fd, int events, void *opaque)
 {
-	struct s4n_ctx *ctx = opaque;
-	struct s4n_core *c = ctx->core;
-	struct pollent *e = pollent_get(c, fd);
+	struct s4n_core *c = opaque;
 	struct epoll_event ev = {.events = slirp_to_epoll(events)};
 	int op;
 
-	e->gen = c->gen;
-	if (e->in_set && e->events == ev.events)
+	if ((size_t)fd >= c->nent)
+		mirror_grow(c, fd);
+	c->asked[fd / LONG_BITS] |= 1UL << (fd % LONG_BITS);
+	if (c->want[fd] == ev.events)
 		return fd;
 	ev.data.fd = fd;
-	op = e->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+	op = c->want[fd] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
 		/* our mirror was wrong (an fd closed and reused behind our
 		 * back): the other operation is the right one */
 		op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 		if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
 			log_debug("epoll_ctl fd %d: %s", fd, g_strerror(errno));
-			e->in_set = false;
+			c->want[fd] = 0;
 			return fd;
 		}
 	}
-	e->in_set = true;
-	e->events = ev.events;
+	c->want[fd] = (uint8_t)ev.events;
 	return fd;
 }
 
 /* SlirpGetREventsCb: called by slirp_pollfds_poll() with add_poll_cb()'s
- * return value */
+ * return value; @opaque is the core's rev array */
 static int get_revents_cb(int idx, void *opaque)
 {
-	struct s4n_ctx *ctx = opaque;
-
-	return epoll_to_slirp(ctx->core->ent[idx].revents);
+	return ((const uint8_t *)opaque)[idx];
 }
 
 /* ask libslirp again which fds and when it wants to be called */
@@ -200,8 +216,9 @@ static void refill(struct s4n_ctx *ctx)
 	struct s4n_core *c = ctx->core;
 	uint32_t timeout = UINT32_MAX;
 
-	c->gen++;
-	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, ctx);
+	if (c->asked)
+		memset(c->asked, 0, c->nent / 8);
+	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, c);
 	c->dirty = false;
 	/* libslirp answers at most 1000 ms even when none of its TCP or
 	 * expiry timers runs: that cap is not a timer, and honouring it
@@ -224,13 +241,12 @@ static void collect_events(struct s4n_core *c)
 	while (n < 0 && errno == EINTR);
 	for (i = 0; i < n; i++) {
 		int fd = evs[i].data.fd;
-		struct pollent *e = &c->ent[fd];
 
-		if (e->gen != c->gen) {
-			pollent_drop(c, fd);
+		if (!asked_test(c, fd)) {
+			mirror_drop(c, fd);
 			continue;
 		}
-		e->revents = evs[i].events;
+		c->rev[fd] = (uint8_t)epoll_to_slirp(evs[i].events);
 		c->ready[c->nready++] = fd;
 	}
 }
@@ -240,7 +256,7 @@ static void clear_events(struct s4n_core *c)
 	int i;
 
 	for (i = 0; i < c->nready; i++)
-		c->ent[c->ready[i]].revents = 0;
+		c->rev[c->ready[i]] = 0;
 	c->nready = 0;
 }
 
@@ -354,6 +370,49 @@ static void tap_gone(struct s4n_ctx *ctx, int err)
 	quit(ctx, 0);
 }
 
+static void fd_exhausted(struct s4n_core *c, int err)
+{
+	int64_t now = g_get_monotonic_time();
+
+	c->refused++;
+	if (now < c->fd_warn_after)
+		return;
+	if (c->refused > 1)
+		log_warn("out of file descriptors (%s, limit %llu): %" PRIu64
+			 " new connections from the guest refused in the last"
+			 " %d s",
+			 g_strerror(err), (unsigned long long)c->nofile,
+			 c->refused,
+			 (int)(FD_WARN_INTERVAL_US / G_USEC_PER_SEC));
+	else
+		log_warn("out of file descriptors (%s, limit %llu): new "
+			 "connections from the guest are refused",
+			 g_strerror(err), (unsigned long long)c->nofile);
+	c->fd_warn_after = now + FD_WARN_INTERVAL_US;
+	c->refused = 0;
+}
+
+/* A TCP SYN from the guest for which libslirp opened no socket is a
+ * retransmission, or libslirp could not open one. It has answered the
+ * guest with an ICMP unreachable then (the connection fails at once);
+ * what is left to us is to say why when the reason is the fd limit. A
+ * trial dup() tells, and is only made when the counts differ. */
+static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
+{
+	struct s4n_core *c = ctx->core;
+	uint64_t syns = ctx->stats.from_guest_syns - c->syns_seen;
+	int fd;
+
+	c->syns_seen = ctx->stats.from_guest_syns;
+	if (!syns || c->sockets_opened - opened_before >= syns)
+		return;
+	fd = fcntl(c->epfd, F_DUPFD_CLOEXEC, 0);
+	if (fd >= 0)
+		close(fd);
+	else if (errno == EMFILE || errno == ENFILE)
+		fd_exhausted(c, errno);
+}
+
 static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 {
 	struct slirp_source *s = (struct slirp_source *)base;
@@ -364,8 +423,10 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	(void)data;
 	dispatch_ctl(s);
 	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag)) {
+		uint64_t opened = c->sockets_opened;
 		int rc = tap_read_batch(ctx->tap, ctx->slirp);
 
+		check_refused(ctx, opened);
 		if (rc < 0)
 			tap_gone(ctx, rc);
 	}
@@ -374,10 +435,16 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 		collect_events(c);
 	/* Also when only frames came in: libslirp sends what waited for
 	 * the guest's ARP reply from here (if_start()). */
-	slirp_pollfds_poll(ctx->slirp, 0, get_revents_cb, ctx);
+	/* Without events, libslirp's walk over every socket would find
+	 * nothing: "select_error" skips it and still runs its timers and
+	 * its output queue. */
+	slirp_pollfds_poll(ctx->slirp, c->nready == 0, get_revents_cb, c->rev);
 	clear_events(c);
 	run_timers(ctx);
 	c->dirty = true;
+	/* libslirp closed sockets: take back what the API gave up */
+	if (c->fdres_low)
+		c->fdres_low = !util_fdres_fill();
 	return G_SOURCE_CONTINUE;
 }
 
@@ -448,14 +515,26 @@ static void timer_mod_cb(void *timer, int64_t expire_ms, void *opaque)
  * any earlier socket of that number out of the epoll set, so only the
  * mirror needs to forget it, as the number may come back for another
  * socket */
-static void forget_poll_fd_cb(int fd, void *opaque)
+static void forget_poll_fd(struct s4n_core *c, int fd)
+{
+	if (fd >= 0 && (size_t)fd < c->nent)
+		c->want[fd] = 0;
+}
+
+static void register_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 
-	if (fd >= 0 && (size_t)fd < ctx->core->nent) {
-		ctx->core->ent[fd].in_set = false;
-		ctx->core->ent[fd].events = 0;
-	}
+	forget_poll_fd(ctx->core, fd);
+	ctx->core->sockets_opened++;
+}
+
+static void unregister_poll_fd_cb(int fd, void *opaque)
+{
+	struct s4n_ctx *ctx = opaque;
+
+	forget_poll_fd(ctx->core, fd);
+	ctx->core->fdres_low = true;
 }
 
 static void notify_cb(void *opaque)
@@ -471,8 +550,8 @@ static const SlirpCb slirp_callbacks = {
     .clock_get_ns = clock_get_ns_cb,
     .timer_free = timer_free_cb,
     .timer_mod = timer_mod_cb,
-    .register_poll_fd = forget_poll_fd_cb,
-    .unregister_poll_fd = forget_poll_fd_cb,
+    .register_poll_fd = register_poll_fd_cb,
+    .unregister_poll_fd = unregister_poll_fd_cb,
     .notify = notify_cb,
     .timer_new_opaque = timer_new_opaque_cb,
 };
@@ -482,18 +561,21 @@ void s4n_slirp_changed(struct s4n_ctx *ctx)
 	ctx->core->dirty = true;
 }
 
-/* When libslirp's MSS does not divide the 128 KiB it reserves per socket
- * buffer, it regrows every buffer once the connection is up (see tap.c).
- * Below glibc's mmap threshold that realloc copies the buffer, touching
- * all of it: 256 KiB resident per idle connection. A fixed threshold under
- * 128 KiB maps each buffer on its own, and the regrowth becomes a
- * mremap() that touches nothing; it costs a mapping per buffer, so it is
- * only set when the buffers will regrow (guest MTUs above tap.c's
- * GSO_MTU, or no offloads). */
-static void tune_malloc(unsigned int slirp_mtu)
+/* libslirp reserves two 128 KiB buffers per TCP socket (192 KiB each
+ * once the connection is up when its MSS does not divide 128 KiB, see
+ * tap.c) and touches little of them on an idle connection. Each buffer
+ * gets a mapping of its own: glibc maps every request above the threshold,
+ * and with a small top pad the heap's free top never grows big enough to
+ * serve one instead. Then a regrowth is a mremap() that copies nothing,
+ * an idle flow costs two resident pages, a closed one gives its buffers
+ * back at once, and the heap keeps only sockets and control blocks close
+ * together, which is what libslirp walks on every wake-up: with 10,000
+ * flows, buffers in the heap made that walk twice as slow. The price is a
+ * mmap() and munmap() per buffer. */
+static void tune_malloc(void)
 {
-	if ((128 * 1024) % (slirp_mtu - 40))
-		mallopt(M_MMAP_THRESHOLD, 96 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 96 * 1024);
+	mallopt(M_TOP_PAD, 16 * 1024);
 }
 
 static Slirp *create_slirp(struct s4n_ctx *ctx)
@@ -652,6 +734,13 @@ static int add_exit_sources(struct s4n_ctx *ctx)
 
 /* --- context ------------------------------------------------------------ */
 
+static rlim_t get_nofile(void)
+{
+	struct rlimit rl;
+
+	return getrlimit(RLIMIT_NOFILE, &rl) < 0 ? 0 : rl.rlim_cur;
+}
+
 int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 {
 	struct s4n_core *c = g_new0(struct s4n_core, 1);
@@ -665,6 +754,8 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		util_sockfile_open(&c->bess_file, ctx->opts->target);
 	c->dirty = true;
 	c->deadline_us = INT64_MAX;
+	c->nofile = get_nofile();
+	(void)util_fdres_fill();
 	ctx->stats.start_time_us = g_get_monotonic_time();
 	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
@@ -674,7 +765,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		log_error("epoll_create1: %s", g_strerror(errno));
 		return -1;
 	}
-	tune_malloc(tap_slirp_mtu(ctx->tap));
+	tune_malloc();
 	ctx->slirp = create_slirp(ctx);
 	if (!ctx->slirp) {
 		log_error("cannot create the libslirp instance");
@@ -730,7 +821,10 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->sigfd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	g_free(c->ent);
+	util_fdres_free();
+	g_free(c->want);
+	g_free(c->rev);
+	g_free(c->asked);
 	g_free(c);
 	if (ctx->loop)
 		g_main_loop_unref(ctx->loop);

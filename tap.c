@@ -183,6 +183,8 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	}
 	tap->stats->from_guest_frames++;
 	tap->stats->from_guest_bytes += len;
+	if (frame_is_syn(frame, len))
+		tap->stats->from_guest_syns++;
 	slirp_input(slirp, frame, (int)len);
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include "slirp4netns.h"
 
 /* Frames read per wake-up before the loop serves its other sources */
-#define TAP_BATCH 64
+#define TAP_BATCH 256
 
 /**
  * tap_new() - frame path state for @fd (a TAP fd or a connected bess
