@@ -19,6 +19,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,9 @@ int main(int argc, char *argv[])
 	char err[512];
 	int tapfd = -1, api_fd = -1, status;
 
+	/* stdout carries the start-up summary and --version: unbuffered, it
+	 * needs no buffer of its own, whose page every idle daemon would keep */
+	setvbuf(stdout, NULL, _IONBF, 0);
 	log_set_debug(getenv("SLIRP4NETNS_DEBUG") != NULL);
 	if (opts_parse(argc, argv, &opts, &action, err, sizeof(err)) < 0)
 		die("%s", err);
@@ -173,6 +177,8 @@ int main(int argc, char *argv[])
 	}
 	if (opts_check_env(&opts, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (opts.enable_seccomp && seccomp_prepare(opts.enable_sandbox) < 0)
+		return 1;
 	block_signals();
 	raise_nofile();
 
@@ -204,6 +210,9 @@ int main(int argc, char *argv[])
 		goto fail;
 	if (opts.enable_seccomp && seccomp_install() < 0)
 		goto fail;
+	/* Start-up (libseccomp's rule compiler most of all) leaves freed
+	 * memory behind in the heap: give it back before idling. */
+	malloc_trim(0);
 	print_summary(&opts);
 	if (report_ready(opts.ready_fd) < 0)
 		goto fail;

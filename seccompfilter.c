@@ -23,6 +23,7 @@
  * copy of the table (old compat-layer bugs lived exactly there).
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -31,17 +32,23 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/sockios.h>
 
+#include <glib.h>
 #include <seccomp.h>
 
 #include "config.h"
 #include "log.h"
 #include "sandbox.h"
 #include "seccompfilter.h"
+#include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -379,11 +386,56 @@ err:
 	return rc;
 }
 
-int seccomp_install(void)
+/* the program seccomp_prepare() built, until seccomp_install() loads it */
+static struct sock_fprog prepared;
+
+/* read the program a child exported to @fd */
+static int read_program(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	ssize_t n;
+
+	if (size <= 0 || size % sizeof(struct sock_filter) ||
+	    size / sizeof(struct sock_filter) > USHRT_MAX)
+		return -EINVAL;
+	prepared.filter = g_malloc((size_t)size);
+	n = pread(fd, prepared.filter, (size_t)size, 0);
+	if (n != (ssize_t)size) {
+		g_clear_pointer(&prepared.filter, g_free);
+		return n < 0 ? -errno : -EIO;
+	}
+	prepared.len = (unsigned short)(size / sizeof(struct sock_filter));
+	return 0;
+}
+
+/* in a child: build the filter and export it to @fd */
+static int build_and_export(int fd, pid_t self, bool sandboxed)
 {
 	scmp_filter_ctx ctx;
 	const char *what;
 	int rc;
+
+	rc = seccomp_filter_build(SCMP_ARCH_NATIVE, self, sandboxed, &ctx,
+				  &what);
+	if (rc < 0) {
+		log_error("--enable-seccomp: cannot build the filter (%s): %s",
+			  what, strerror(-rc));
+		return 1;
+	}
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0) {
+		log_error("--enable-seccomp: cannot export the filter: %s",
+			  strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
+int seccomp_prepare(bool sandboxed)
+{
+	_cleanup_close_ int fd = -1;
+	pid_t self = getpid(), pid;
+	int status, rc;
 
 	/* Without CONFIG_SECCOMP the prctl itself is unknown */
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
@@ -391,18 +443,57 @@ int seccomp_install(void)
 			  "seccomp");
 		return -1;
 	}
-	rc = seccomp_filter_build(SCMP_ARCH_NATIVE, getpid(), sandbox_entered(),
-				  &ctx, &what);
-	if (rc < 0) {
-		log_error("--enable-seccomp: cannot build the filter (%s): %s",
-			  what, strerror(-rc));
+	/* libseccomp needs some 100 KiB of heap to compile the rules and
+	 * leaves the pages dirty: a child does it, and hands the program
+	 * (a few KiB) over in a memfd (libseccomp 2.5 exports to fds only) */
+	fd = memfd_create("seccomp", MFD_CLOEXEC);
+	if (fd < 0) {
+		log_error("--enable-seccomp: memfd_create: %s",
+			  strerror(errno));
 		return -1;
 	}
-	rc = seccomp_load(ctx);
-	seccomp_release(ctx);
+	pid = fork();
+	if (pid < 0) {
+		log_error("--enable-seccomp: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		_exit(build_and_export(fd, self, sandboxed));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (!WIFEXITED(status))
+			log_error("--enable-seccomp: building the filter "
+				  "failed");
+		return -1; /* the child said why */
+	}
+	rc = read_program(fd);
 	if (rc < 0) {
-		log_error("--enable-seccomp: cannot load the filter: %s",
+		log_error("--enable-seccomp: cannot read the filter: %s",
 			  strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+int seccomp_install(void)
+{
+	long rc;
+
+	if (!prepared.filter && seccomp_prepare(sandbox_entered()) < 0)
+		return -1;
+	/* what seccomp_load() does with the attributes set above: no new
+	 * privileges, and every thread filtered */
+	rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (rc == 0)
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     SECCOMP_FILTER_FLAG_TSYNC, &prepared);
+	g_clear_pointer(&prepared.filter, g_free);
+	if (rc != 0) {
+		/* a positive value names a thread that could not follow */
+		log_error("--enable-seccomp: cannot load the filter: %s",
+			  rc < 0 ? strerror(errno) : "a thread refused it");
 		return -1;
 	}
 	return 0;

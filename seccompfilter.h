@@ -13,8 +13,21 @@
 #include <seccomp.h>
 
 /**
+ * seccomp_prepare() - build the filter and keep it for seccomp_install().
+ * Called by main() first thing after the options were read: libseccomp's
+ * work leaves its freed memory at the bottom of the heap, where the
+ * daemon's own allocations reuse it, instead of in the middle of an idle
+ * daemon's heap.
+ * @sandboxed:	as for seccomp_filter_build()
+ *
+ * Return: 0, or -1 after logging exactly one line.
+ */
+int seccomp_prepare(bool sandboxed);
+
+/**
  * seccomp_install() - load the allow-list filter on every thread of the
- * process. Called by main() once, after sandbox_enter() and after every
+ * process (the one seccomp_prepare() built, or a new one built for the
+ * process as it is). Called by main() once, after sandbox_enter() and after every
  * socket, file and thread the daemon opens at start-up exists, just
  * before ready is reported. Unlisted calls fail with EPERM; calls only an
  * attacker makes (execve, ptrace, mount, setns, ...) kill the process.
