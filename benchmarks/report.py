@@ -294,6 +294,7 @@ def cell(s):
 
 
 def table(figs, stats, units, impls):
+    impls = [i for i in impls if any((i, f[0]) in stats for f in figs)]
     L = ["| figure | unit | " + " | ".join(impls) + " |",
          "|---|---|" + "---|" * len(impls)]
     for fig, desc, _, _ in figs:
