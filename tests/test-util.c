@@ -31,9 +31,10 @@ static int exhaust(void)
 static void test_reserve(void)
 {
 	struct rlimit rl = {.rlim_cur = LIMIT, .rlim_max = LIMIT};
-	int fd, i;
+	int first_free = fcntl(0, F_DUPFD, 0), fd, i;
 
-	/* fds 0-2 and the reserve (5) leave LIMIT - 8 for exhaust() */
+	close(first_free); /* 3, or higher under a sanitizer */
+
 	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE lowered");
 	ok(util_fdres_fill(), "the reserve fills");
 	ok(util_fdres_fill(), "filling a full reserve is a no-op");
@@ -58,7 +59,8 @@ static void test_reserve(void)
 	ok(util_fdres_fill(), "refilled once descriptors are back");
 	util_fdres_free();
 	fd = fcntl(0, F_DUPFD, 0);
-	ok(fd == 3, "util_fdres_free() closed every one (next fd %d)", fd);
+	ok(fd == first_free, "util_fdres_free() closed every one (next fd %d)",
+	   fd);
 	close(fd);
 }
 
