@@ -219,12 +219,33 @@ static int open_target(const struct s4n_opts *opts, struct nstarget *t)
 	return 0;
 }
 
+/* A TAP device's queue towards us holds txqueuelen frames, and a frame
+ * that finds it full is dropped. The kernel's default (1000) is less than
+ * a guest sends when it closes thousands of connections at once (a FIN
+ * each): the rest waits for the guest's retransmissions, seconds later.
+ * A device we create gets a longer queue; it costs the kernel a pointer
+ * per slot. One the user created keeps the length it was given. */
+#define TAP_TXQUEUELEN 4096
+
+static void set_txqueuelen(const char *name)
+{
+	_cleanup_close_ int sock =
+	    socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {.ifr_qlen = TAP_TXQUEUELEN};
+
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (sock < 0 || ioctl(sock, SIOCSIFTXQLEN, &ifr) < 0)
+		log_debug("cannot set the txqueuelen of %s: %s", name,
+			  strerror(errno));
+}
+
 /* The forked child: join, open, configure, send. Only simple calls here:
  * the parent may have had other threads when it forked. */
 static void __attribute__((noreturn))
 child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 {
 	struct ifreq ifr;
+	bool created;
 	const char *step = NULL;
 	int fd, rc;
 
@@ -240,6 +261,7 @@ child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 		die("cannot open /dev/net/tun: %s", strerror(errno));
 	/* An existing device of that name (RootlessKit creates tap0 first)
 	 * is attached to, not created again. */
+	created = if_nametoindex(opts->tapname) == 0;
 	memset(&ifr, 0, sizeof(ifr));
 	/* virtio-net headers let the guest hand us TSO frames (tap.c) */
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
@@ -247,6 +269,8 @@ child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		die("cannot open TAP device \"%s\": %s", opts->tapname,
 		    strerror(errno));
+	if (created)
+		set_txqueuelen(opts->tapname);
 
 	if (opts->configure) {
 		rc = netcfg_configure(opts, &step);

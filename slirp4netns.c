@@ -43,6 +43,11 @@
 /* epoll events collected per dispatch; more wait for the next one */
 #define EP_BATCH 256
 
+/* memory is given back to the kernel (malloc_trim) a while after this
+ * many of libslirp's sockets closed */
+#define TRIM_AFTER_CLOSES 1024
+#define TRIM_DELAY_MS 1000
+
 /* at most one "out of file descriptors" line per interval */
 #define FD_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
 
@@ -97,6 +102,8 @@ struct s4n_core {
 	int64_t fd_warn_after;	 /* no warning before this time */
 	rlim_t nofile;		 /* RLIMIT_NOFILE, for the warning */
 	bool fdres_low;		 /* util_fdres_fill() is due */
+	unsigned int closed_since_trim;
+	guint trim_src;
 	int sigfd;
 	int pidfd;
 	int bess_fd; /* listening socket, -1 unless bess */
@@ -529,12 +536,27 @@ static void register_poll_fd_cb(int fd, void *opaque)
 	ctx->core->sockets_opened++;
 }
 
+/* After a burst of flows, glibc keeps the freed sockets' heap pages;
+ * their buffers had mappings of their own and are gone already. */
+static gboolean trim_cb(gpointer data)
+{
+	struct s4n_core *c = data;
+
+	c->trim_src = 0;
+	c->closed_since_trim = 0;
+	malloc_trim(0);
+	return G_SOURCE_REMOVE;
+}
+
 static void unregister_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
+	struct s4n_core *c = ctx->core;
 
-	forget_poll_fd(ctx->core, fd);
-	ctx->core->fdres_low = true;
+	forget_poll_fd(c, fd);
+	c->fdres_low = true;
+	if (++c->closed_since_trim >= TRIM_AFTER_CLOSES && !c->trim_src)
+		c->trim_src = g_timeout_add(TRIM_DELAY_MS, trim_cb, c);
 }
 
 static void notify_cb(void *opaque)
@@ -802,6 +824,8 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		return;
 	if (c->poll_timer)
 		g_source_remove(c->poll_timer);
+	if (c->trim_src)
+		g_source_remove(c->trim_src);
 	if (c->src) {
 		g_source_destroy(&c->src->base);
 		g_source_unref(&c->src->base);
