@@ -217,6 +217,27 @@ static int find_link(const char *name, int *ret_ifindex)
 	return 0;
 }
 
+int netcfg_set_txqueuelen(const char *name, uint32_t qlen)
+{
+	_cleanup_close_ int fd = -1;
+	struct ifinfomsg *ifi;
+	struct nlreq req;
+	uint32_t seq = 0;
+	int ifindex = 0, rc;
+
+	rc = find_link(name, &ifindex);
+	if (rc < 0)
+		return rc;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	ifi = req_start(&req, RTM_NEWLINK, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	req_attr(&req, IFLA_TXQLEN, &qlen, sizeof(qlen));
+	return nl_talk(fd, &req, &seq);
+}
+
 /**
  * netcfg_configure() - bring lo up; bring @opts->tapname up with the MTU,
  * the MAC of --macaddress, the address @opts->vguest/prefix_len and a

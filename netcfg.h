@@ -20,4 +20,13 @@
  */
 int netcfg_configure(const struct s4n_opts *opts, const char **ret_step);
 
+/**
+ * netcfg_set_txqueuelen() - set the transmit queue length of device @name
+ * through rtnetlink (the ioctl is refused in a user namespace). Called by
+ * the namespace child for a TAP device it created.
+ *
+ * Return: 0, or -errno.
+ */
+int netcfg_set_txqueuelen(const char *name, uint32_t qlen);
+
 #endif /* S4N_NETCFG_H */

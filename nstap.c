@@ -229,14 +229,11 @@ static int open_target(const struct s4n_opts *opts, struct nstarget *t)
 
 static void set_txqueuelen(const char *name)
 {
-	_cleanup_close_ int sock =
-	    socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {.ifr_qlen = TAP_TXQUEUELEN};
+	int rc = netcfg_set_txqueuelen(name, TAP_TXQUEUELEN);
 
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (sock < 0 || ioctl(sock, SIOCSIFTXQLEN, &ifr) < 0)
+	if (rc < 0)
 		log_debug("cannot set the txqueuelen of %s: %s", name,
-			  strerror(errno));
+			  strerror(-rc));
 }
 
 /* The forked child: join, open, configure, send. Only simple calls here:

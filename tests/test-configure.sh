@@ -41,6 +41,8 @@ must "daemon -c starts and reports ready" start_daemon -c "$GUEST_PID" tap0
 like "$(link_flags lo)" '(^|,)UP(,|$)' "-c: lo is up"
 like "$(link_flags tap0)" '(^|,)UP(,|$)' "-c: tap0 is up"
 is "$(link_mtu tap0)" 1500 "-c: tap0 MTU is 1500 by default"
+is "$(guest ip -o link show tap0 | grep -o 'qlen [0-9]*')" "qlen 4096" \
+	"-c: the tap0 it created queues 4096 frames (a burst of FINs)"
 is "$(addr4 tap0)" 10.0.2.100/24 "-c: tap0 has 10.0.2.100/24 and nothing else"
 like "$(default4)" '^default via 10\.0\.2\.2 dev tap0( |$)' \
 	"-c: default route via 10.0.2.2 on tap0"
@@ -141,9 +143,12 @@ ok "daemon exits 0" stop_daemon
 # --- a pre-created TAP, no -c (as RootlessKit does it) -------------------------
 must "guest" start_guest
 must "pre-create tap0 in the guest" guest ip tuntap add tap0 mode tap
+ok "set its queue length by hand" guest ip link set tap0 txqueuelen 700
 ok "daemon without -c attaches to the existing tap0" \
 	start_daemon "$GUEST_PID" tap0
 is "$(addr4 tap0)" "" "without -c: tap0 gets no address from the daemon"
+is "$(guest ip -o link show tap0 | grep -o 'qlen [0-9]*')" "qlen 700" \
+	"a pre-created tap0 keeps its queue length"
 unlike "$(link_flags tap0)" '(^|,)UP(,|$)' "without -c: tap0 stays down"
 ok "configure tap0 by hand: address" guest ip addr add 10.0.2.100/24 dev tap0
 ok "configure tap0 by hand: up" guest ip link set tap0 up

@@ -58,6 +58,8 @@ ok "daemon as $S4N_USER: -c PID tap0" \
 is "$(daemon_uid)" "$S4N_UID" "the daemon runs as $S4N_USER"
 like "$(guest ip -4 -o addr show dev tap0)" 'inet 10\.0\.2\.100/24 ' \
 	"unprivileged: tap0 configured"
+is "$(guest ip -o link show tap0 | grep -o 'qlen [0-9]*')" "qlen 4096" \
+	"unprivileged: the tap0 it created queues 4096 frames"
 check_net "unprivileged"
 ok "unprivileged: SIGTERM, exit 0" stop_daemon
 
@@ -142,11 +144,14 @@ is "$st" 0 "Podman: closing the exit fd (fd 3) ends the daemon with 0"
 must "rootless guest" start_guest --rootless
 ok "RootlessKit: tap0 pre-created" guest ip tuntap add tap0 mode tap
 ok "RootlessKit: tap0 up" guest ip link set tap0 up
+qlen0=$(guest ip -o link show tap0 | grep -o 'qlen [0-9]*')
 rk_args=(--mtu 65520 -r 3 --disable-host-loopback --enable-sandbox
 	--enable-seccomp "$GUEST_PID" tap0)
 ok "daemon as $S4N_USER with RootlessKit's command line" \
 	start_daemon --user "$S4N_USER" --rfd 3 "${rk_args[@]}"
 diag "slirp4netns ${rk_args[*]}"
+is "$(guest ip -o link show tap0 | grep -o 'qlen [0-9]*')" "${qlen0:-none}" \
+	"RootlessKit: its tap0 keeps its queue length (${qlen0:-none})"
 ok "RootlessKit child: MTU" guest ip link set tap0 mtu 65520
 ok "RootlessKit child: address" guest ip addr add 10.0.2.100/24 dev tap0
 ok "RootlessKit child: route" guest ip route add default via 10.0.2.2
