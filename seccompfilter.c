@@ -389,6 +389,13 @@ err:
 /* the program seccomp_prepare() built, until seccomp_install() loads it */
 static struct sock_fprog prepared;
 
+static void free_program(void)
+{
+	util_unmap(prepared.filter, prepared.len * sizeof(struct sock_filter));
+	prepared.filter = NULL;
+	prepared.len = 0;
+}
+
 /* read the program a child exported to @fd */
 static int read_program(int fd)
 {
@@ -398,13 +405,15 @@ static int read_program(int fd)
 	if (size <= 0 || size % sizeof(struct sock_filter) ||
 	    size / sizeof(struct sock_filter) > USHRT_MAX)
 		return -EINVAL;
-	prepared.filter = g_malloc((size_t)size);
+	/* freed just before the daemon idles: out of the heap, where its
+	 * few KiB would keep a page dirty for good */
+	prepared.len = (unsigned short)(size / sizeof(struct sock_filter));
+	prepared.filter = util_map((size_t)size);
 	n = pread(fd, prepared.filter, (size_t)size, 0);
 	if (n != (ssize_t)size) {
-		g_clear_pointer(&prepared.filter, g_free);
+		free_program();
 		return n < 0 ? -errno : -EIO;
 	}
-	prepared.len = (unsigned short)(size / sizeof(struct sock_filter));
 	return 0;
 }
 
@@ -489,7 +498,7 @@ int seccomp_install(void)
 	if (rc == 0)
 		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			     SECCOMP_FILTER_FLAG_TSYNC, &prepared);
-	g_clear_pointer(&prepared.filter, g_free);
+	free_program();
 	if (rc != 0) {
 		/* a positive value names a thread that could not follow */
 		log_error("--enable-seccomp: cannot load the filter: %s",

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -52,6 +53,9 @@
 /* see spin(): from this many sockets on, and for at most this long */
 #define SPIN_MIN_SOCKETS 256
 #define SPIN_MAX_US 200
+
+/* after this long without frames or events, give idle memory back */
+#define IDLE_RELEASE_US (2 * G_USEC_PER_SEC)
 
 /* at most one "out of file descriptors" line per interval */
 #define FD_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
@@ -113,6 +117,8 @@ struct s4n_core {
 	bool fdres_low;		 /* util_fdres_fill() is due */
 	unsigned int closed_since_trim;
 	guint trim_src;
+	int64_t busy_us; /* last dispatch with frames or events */
+	bool released;	 /* idle memory given back since then */
 	int sigfd;
 	int pidfd;
 	int bess_fd; /* listening socket, -1 unless bess */
@@ -341,6 +347,37 @@ static int64_t due_us(const struct s4n_core *c)
 	return MIN(c->deadline_us, next_timer_us(c));
 }
 
+/* Start-up and frames run deeper in the stack than an idle loop: give
+ * back the pages below this frame (the one right below is kept for the
+ * calls still to come). Nothing lives there: below the stack pointer is
+ * dead, and the stack's guard gap keeps other mappings far below. */
+static __attribute__((noinline)) void release_stack(void)
+{
+	uintptr_t page = (uintptr_t)getpagesize();
+	uintptr_t top =
+	    ((uintptr_t)__builtin_frame_address(0) & ~(page - 1)) - page;
+	size_t len = 128 * 1024;
+
+	(void)madvise((void *)(top - len), len, MADV_DONTNEED);
+}
+
+/* Traffic stopped a while ago: give the kernel back what an idle daemon
+ * does not need (each of hundreds of idle daemons on a host counts): the
+ * frame buffer's pages, the stack's depths and the heap's free pages.
+ * Frames fault them in again. One wake-up after each burst. */
+static void release_idle(struct s4n_ctx *ctx)
+{
+	tap_idle(ctx->tap);
+	release_stack();
+	malloc_trim(0);
+	ctx->core->released = true;
+}
+
+static int64_t release_due_us(const struct s4n_core *c)
+{
+	return c->released ? INT64_MAX : c->busy_us + IDLE_RELEASE_US;
+}
+
 /*
  * Only frames came in since the last fill, and libslirp holds thousands of
  * sockets. A frame can change what libslirp waits for (a connection now
@@ -383,12 +420,14 @@ static gboolean src_prepare(GSource *base, gint *timeout)
 		}
 		refill(ctx);
 	}
-	due = due_us(ctx->core);
+	now = g_source_get_time(base);
+	if (release_due_us(ctx->core) <= now)
+		release_idle(ctx);
+	due = MIN(due_us(ctx->core), release_due_us(ctx->core));
 	if (due == INT64_MAX) {
 		*timeout = -1;
 		return FALSE;
 	}
-	now = g_source_get_time(base);
 	if (due <= now) {
 		*timeout = 0;
 		return TRUE;
@@ -488,12 +527,13 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	struct slirp_source *s = (struct slirp_source *)base;
 	struct s4n_ctx *ctx = s->ctx;
 	struct s4n_core *c = ctx->core;
-	bool walked, fired;
+	bool walked, fired, frames = false;
 
 	(void)cb;
 	(void)data;
 	dispatch_ctl(s);
 	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag)) {
+		frames = true;
 		uint64_t opened = c->sockets_opened;
 		int rc = tap_read_batch(ctx->tap, ctx->slirp);
 
@@ -510,6 +550,10 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	 * nothing: "select_error" skips it and still runs its timers and
 	 * its output queue. */
 	walked = c->nready > 0;
+	if (walked || frames) {
+		c->busy_us = g_source_get_time(base);
+		c->released = false;
+	}
 	slirp_pollfds_poll(ctx->slirp, !walked, get_revents_cb, c->rev);
 	clear_events(c);
 	fired = run_timers(ctx);

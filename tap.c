@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -47,6 +48,7 @@
 #include "frame.h"
 #include "log.h"
 #include "tap.h"
+#include "util.h"
 
 #define ETH_HDR_LEN 14
 /* Ethernet, a VLAN tag and the largest IP packet: also a TSO frame */
@@ -110,7 +112,7 @@ struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats)
 
 	tap->stats = stats;
 	tap->mtu = mtu;
-	tap->buf = g_malloc(BUF_SIZE);
+	tap->buf = util_map(BUF_SIZE);
 	tap->fd = -1;
 	tap_set_fd(tap, fd);
 	/* fixed for the daemon's life: libslirp's MTU depends on it */
@@ -126,13 +128,18 @@ unsigned int tap_slirp_mtu(const struct s4n_tap *tap)
 	return tap->gso ? GSO_MTU : tap->mtu;
 }
 
+void tap_idle(struct s4n_tap *tap)
+{
+	(void)madvise(tap->buf, BUF_SIZE, MADV_DONTNEED);
+}
+
 void tap_free(struct s4n_tap *tap)
 {
 	if (!tap)
 		return;
 	if (tap->fd >= 0)
 		close(tap->fd);
-	g_free(tap->buf);
+	util_unmap(tap->buf, BUF_SIZE);
 	g_free(tap->obuf);
 	g_free(tap);
 }

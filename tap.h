@@ -33,6 +33,11 @@ struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats);
  */
 unsigned int tap_slirp_mtu(const struct s4n_tap *tap);
 
+/* tap_idle() - give the read buffer's pages back to the kernel (they are
+ * faulted in again, zeroed, by the next frame). Called by the loop once
+ * traffic stopped. */
+void tap_idle(struct s4n_tap *tap);
+
 /* tap_free() - close the fd and free the state. Called at exit. */
 void tap_free(struct s4n_tap *tap);
 

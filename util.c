@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -123,6 +124,22 @@ void util_sockfile_remove(struct util_sockfile *f)
 	g_free(f->base);
 	memset(f, 0, sizeof(*f));
 	f->dir_fd = -1;
+}
+
+void *util_map(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		g_error("cannot map %zu bytes: %s", len, g_strerror(errno));
+	return p;
+}
+
+void util_unmap(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
 }
 
 /* The reserve: one eventfd, kept to the end, and dups of it that are

@@ -56,6 +56,21 @@ void util_sockfile_open(struct util_sockfile *f, const char *path);
  */
 void util_sockfile_remove(struct util_sockfile *f);
 
+/**
+ * util_map() - @len bytes of zeroed memory in a mapping of their own, for
+ * a long-lived buffer that is mostly untouched (a frame buffer): kept out
+ * of the heap, it leaves no chunk headers on heap pages and nothing for
+ * the heap to fragment around. Aborts when out of memory, like g_malloc().
+ *
+ * Return: the memory, to be given to util_unmap().
+ */
+void *util_map(size_t len);
+
+/**
+ * util_unmap() - release util_map()'s memory. @p may be NULL.
+ */
+void util_unmap(void *p, size_t len);
+
 /*
  * A few file descriptors held back for the daemon's own needs: libslirp
  * opens a socket per flow until the limit, and without these an API
