@@ -25,6 +25,7 @@
 #define PROTO_TCP 6
 #define IPV6_HDR_LEN 40
 #define TCP_HDR_MIN 20
+#define TCP_FLAG_RST 0x04
 #define TCP_FLAG_SYN 0x02
 #define TCP_FLAG_ACK 0x10
 #define TCP_OPT_END 0
@@ -223,6 +224,73 @@ bool frame_is_syn(const uint8_t *f, size_t len)
 	if (!v.v6 && (get16(f + v.l3 + 6) & 0x1fff))
 		return false; /* a later fragment: no TCP header there */
 	return (f[v.l4 + 13] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+ssize_t frame_tcp_rst(const uint8_t *syn, size_t len, uint8_t *out,
+		      size_t outlen)
+{
+	struct l3_view v, o;
+	size_t thl, iphl, n;
+	uint16_t c;
+
+	if (!frame_is_syn(syn, len) || l3_view(syn, len, &v) < 0)
+		return -EINVAL;
+	thl = tcp_hdr_len(syn, &v);
+	iphl = v.v6 ? IPV6_HDR_LEN : 20;
+	n = FRAME_ETH_LEN + iphl + TCP_HDR_MIN;
+	if (outlen < n)
+		return -ENOSPC;
+	memset(out, 0, n);
+	/* Ethernet: back to the sender, from the address it sent to */
+	memcpy(out, syn + 6, 6);
+	memcpy(out + 6, syn, 6);
+	memcpy(out + 12, syn + 12, 2);
+	o = (struct l3_view){.v6 = v.v6,
+			     .l3 = FRAME_ETH_LEN,
+			     .l4 = FRAME_ETH_LEN + iphl,
+			     .end = n,
+			     .proto = PROTO_TCP};
+	if (v.v6) {
+		out[o.l3] = 0x60;
+		put16(out + o.l3 + 4, TCP_HDR_MIN);
+		out[o.l3 + 6] = PROTO_TCP;
+		out[o.l3 + 7] = 64;
+		memcpy(out + o.l3 + 8, syn + v.l3 + 24, 16);
+		memcpy(out + o.l3 + 24, syn + v.l3 + 8, 16);
+	} else {
+		out[o.l3] = 0x45;
+		put16(out + o.l3 + 2, (uint16_t)(iphl + TCP_HDR_MIN));
+		put16(out + o.l3 + 6, 0x4000); /* DF */
+		out[o.l3 + 8] = 64;
+		out[o.l3 + 9] = PROTO_TCP;
+		memcpy(out + o.l3 + 12, syn + v.l3 + 16, 4);
+		memcpy(out + o.l3 + 16, syn + v.l3 + 12, 4);
+		c = (uint16_t)~fold(sum_bytes(out + o.l3, 20));
+		memcpy(out + o.l3 + 10, &c, 2);
+	}
+	/* TCP: acknowledges the SYN (and any data it carried), as a host
+	 * with nothing listening does (RFC 9293 3.10.7.1) */
+	put16(out + o.l4, get16(syn + v.l4 + 2));
+	put16(out + o.l4 + 2, get16(syn + v.l4));
+	put32(out + o.l4 + 8,
+	      get32(syn + v.l4 + 4) + 1 + (uint32_t)(v.end - v.l4 - thl));
+	out[o.l4 + 12] = (TCP_HDR_MIN / 4) << 4;
+	out[o.l4 + 13] = TCP_FLAG_RST | TCP_FLAG_ACK;
+	c = (uint16_t)~fold(pseudo_sum(out, &o) +
+			    sum_bytes(out + o.l4, TCP_HDR_MIN));
+	memcpy(out + o.l4 + 16, &c, 2);
+	return (ssize_t)n;
 }
 
 ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,

@@ -46,6 +46,18 @@ int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise);
 bool frame_is_syn(const uint8_t *f, size_t len);
 
 /**
+ * frame_tcp_rst() - the frame that refuses the guest's TCP SYN @syn: an
+ * RST+ACK from the address and port it was sent to, as from a host with
+ * nothing listening. Called by tap.c when the daemon has no memory left
+ * for a new flow.
+ *
+ * Return: length of the frame written to @out, -EINVAL if @syn is not a
+ * TCP SYN, -ENOSPC if @outlen is too small (74 bytes always suffice).
+ */
+ssize_t frame_tcp_rst(const uint8_t *syn, size_t len, uint8_t *out,
+		      size_t outlen);
+
+/**
  * frame_gso_prepare() - the virtio-net header for a TCP frame from
  * libslirp, and a copy of the frame's headers with the checksum field as a
  * NIC with checksum offload is handed it (the pseudo-header sum). The

@@ -23,6 +23,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -57,8 +58,14 @@
 /* after this long without frames or events, give idle memory back */
 #define IDLE_RELEASE_US (2 * G_USEC_PER_SEC)
 
-/* at most one "out of file descriptors" line per interval */
-#define FD_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
+/* at most one "out of file descriptors" (or memory) line per interval */
+#define REFUSED_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
+
+/* guest connections refused for one reason, for warn_refused() */
+struct refusals {
+	uint64_t count;	    /* since the last warning */
+	int64_t warn_after; /* no warning before this time */
+};
 
 /* a timer created by libslirp through timer_new_opaque() */
 struct s4n_timer {
@@ -111,10 +118,10 @@ struct s4n_core {
 	/* running out of file descriptors (see check_refused()) */
 	uint64_t sockets_opened; /* by libslirp, ever */
 	uint64_t syns_seen;	 /* stats.from_guest_syns already checked */
-	uint64_t refused;	 /* since the last warning */
-	int64_t fd_warn_after;	 /* no warning before this time */
-	rlim_t nofile;		 /* RLIMIT_NOFILE, for the warning */
-	bool fdres_low;		 /* util_fdres_fill() is due */
+	uint64_t nomem_seen;	 /* stats.from_guest_refused checked */
+	struct refusals nofds, nomem;
+	rlim_t nofile;	/* RLIMIT_NOFILE, for the warning */
+	bool fdres_low; /* util_fdres_fill() is due */
 	unsigned int closed_since_trim;
 	guint trim_src;
 	int64_t busy_us; /* last dispatch with frames or events */
@@ -479,26 +486,22 @@ static void tap_gone(struct s4n_ctx *ctx, int err)
 	quit(ctx, 0);
 }
 
-static void fd_exhausted(struct s4n_core *c, int err)
+/* one warning per interval at most, with the refusals between */
+static void warn_refused(struct refusals *r, uint64_t n, const char *why)
 {
 	int64_t now = g_get_monotonic_time();
 
-	c->refused++;
-	if (now < c->fd_warn_after)
+	r->count += n;
+	if (now < r->warn_after)
 		return;
-	if (c->refused > 1)
-		log_warn("out of file descriptors (%s, limit %llu): %" PRIu64
-			 " new connections from the guest refused in the last"
-			 " %d s",
-			 g_strerror(err), (unsigned long long)c->nofile,
-			 c->refused,
-			 (int)(FD_WARN_INTERVAL_US / G_USEC_PER_SEC));
+	if (r->count > 1)
+		log_warn("%s: %" PRIu64 " new connections from the guest "
+			 "refused since the last warning",
+			 why, r->count);
 	else
-		log_warn("out of file descriptors (%s, limit %llu): new "
-			 "connections from the guest are refused",
-			 g_strerror(err), (unsigned long long)c->nofile);
-	c->fd_warn_after = now + FD_WARN_INTERVAL_US;
-	c->refused = 0;
+		log_warn("%s: new connections from the guest are refused", why);
+	r->warn_after = now + REFUSED_WARN_INTERVAL_US;
+	r->count = 0;
 }
 
 /* A TCP SYN from the guest for which libslirp opened no socket is a
@@ -510,16 +513,29 @@ static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
 {
 	struct s4n_core *c = ctx->core;
 	uint64_t syns = ctx->stats.from_guest_syns - c->syns_seen;
+	uint64_t nomem = ctx->stats.from_guest_refused - c->nomem_seen;
+	char why[128];
 	int fd;
 
 	c->syns_seen = ctx->stats.from_guest_syns;
+	c->nomem_seen = ctx->stats.from_guest_refused;
+	if (nomem) {
+		/* tap.c answered those itself (room_for_flow()) */
+		warn_refused(&c->nomem, nomem, "out of memory for new flows");
+		syns -= MIN(nomem, syns);
+	}
 	if (!syns || c->sockets_opened - opened_before >= syns)
 		return;
 	fd = fcntl(c->epfd, F_DUPFD_CLOEXEC, 0);
-	if (fd >= 0)
+	if (fd >= 0) {
 		close(fd);
-	else if (errno == EMFILE || errno == ENFILE)
-		fd_exhausted(c, errno);
+		return;
+	}
+	if (errno != EMFILE && errno != ENFILE)
+		return;
+	snprintf(why, sizeof(why), "out of file descriptors (%s, limit %llu)",
+		 g_strerror(errno), (unsigned long long)c->nofile);
+	warn_refused(&c->nofds, 1, why);
 }
 
 static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)

@@ -178,6 +178,38 @@ static int vnet_input(uint8_t *buf, size_t n, size_t vnet_len,
 	return 0;
 }
 
+/*
+ * libslirp allocates with g_malloc(), which aborts the process when memory
+ * runs out (an RLIMIT_AS, a strict overcommit policy). Nearly all of it is
+ * per flow: two socket buffers of up to 192 KiB each. So before a new
+ * flow, a trial mapping of several times that must succeed, which also
+ * leaves the flows already open room for their packets. Two system calls
+ * per connection request, next to the eight libslirp makes for its socket.
+ */
+#define FLOW_ROOM (4 * 1024 * 1024)
+
+static bool room_for_flow(void)
+{
+	void *p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return false;
+	munmap(p, FLOW_ROOM);
+	return true;
+}
+
+/* answer the guest's SYN with an RST, as a host with nothing listening */
+static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len)
+{
+	uint8_t rst[FRAME_ETH_LEN + 40 + 20];
+	ssize_t n = frame_tcp_rst(syn, len, rst, sizeof(rst));
+
+	tap->stats->from_guest_refused++;
+	if (n > 0)
+		(void)tap_send(tap, rst, (size_t)n);
+}
+
 int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	      size_t len)
 {
@@ -190,8 +222,13 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	}
 	tap->stats->from_guest_frames++;
 	tap->stats->from_guest_bytes += len;
-	if (frame_is_syn(frame, len))
+	if (frame_is_syn(frame, len)) {
 		tap->stats->from_guest_syns++;
+		if (!room_for_flow()) {
+			refuse_syn(tap, frame, len);
+			return 0;
+		}
+	}
 	slirp_input(slirp, frame, (int)len);
 	return 0;
 }

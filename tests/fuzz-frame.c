@@ -158,6 +158,7 @@ static void fuzz_offload(const uint8_t *data, size_t size)
 					  (size_t)(data[2] << 8 | data[3]));
 	memcpy(f, data, size);
 	(void)frame_adjust_mss(f, size, 65480, true);
+	(void)frame_tcp_rst(f, size, out, sizeof(out));
 	(void)frame_frag_ok(&frags, f, size);
 	(void)frame_gso_prepare(f, size, 1500, &vh, hdrs, sizeof(hdrs));
 	while (frame_fragment4(f, size, 1500, &pos, out, sizeof(out)) > 0 &&

@@ -173,6 +173,79 @@ static void test_is_syn(void)
 	ok(!frame_is_syn(f, 10), "shorter than Ethernet");
 }
 
+/* does the TCP checksum of the IPv6 frame @p (no extension headers)
+ * verify? */
+static bool l4_ok6(const uint8_t *p, size_t len)
+{
+	size_t l4len = len - 54;
+
+	return fold16(sum16(p + 22, 32) + 6 + (uint32_t)l4len +
+		      sum16(p + 54, l4len)) == 0xffff;
+}
+
+static void test_tcp_rst(void)
+{
+	static const uint8_t mss1460[] = {2, 4, 0x05, 0xb4, 1, 1, 4, 2};
+	uint8_t out[80], syn[200];
+	size_t len;
+	ssize_t n;
+
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	f[6] = 0x02, f[11] = 0x64; /* guest MAC */
+	f[0] = 0x52, f[5] = 0x02;  /* gateway MAC */
+	f[38] = 0x11, f[39] = 0x22, f[40] = 0x33, f[41] = 0x44; /* seq */
+	memcpy(syn, f, len);
+	n = frame_tcp_rst(syn, len, out, sizeof(out));
+	ok(n == 54, "IPv4 RST: 54 bytes (%zd)", n);
+	ok(!memcmp(out, syn + 6, 6) && !memcmp(out + 6, syn, 6),
+	   "IPv4 RST: Ethernet addresses swapped");
+	ok(!memcmp(out + 26, syn + 30, 4) && !memcmp(out + 30, syn + 26, 4),
+	   "IPv4 RST: IP addresses swapped");
+	ok(ip_ok(out) && out[23] == 6 && out[22] == 64,
+	   "IPv4 RST: IP header checksum, protocol, TTL");
+	ok(!memcmp(out + 34, syn + 36, 2) && !memcmp(out + 36, syn + 34, 2),
+	   "IPv4 RST: ports swapped");
+	ok(out[47] == 0x14 && out[46] == 0x50, "IPv4 RST: RST+ACK, 20 bytes");
+	ok(out[42] == 0x11 && out[43] == 0x22 && out[44] == 0x33 &&
+	       out[45] == 0x45,
+	   "IPv4 RST: acknowledges the SYN (seq + 1)");
+	memcpy(f, out, 54);
+	ok(l4_ok4(54, 6), "IPv4 RST: TCP checksum verifies");
+
+	/* a SYN with 10 bytes of data (TCP Fast Open style) */
+	len = build4(6, 30);
+	f[46] = 0x50, f[47] = 0x02, f[41] = 0xff;
+	n = frame_tcp_rst(f, len, out, sizeof(out));
+	ok(n == 54 && out[45] == 0x0a && out[44] == 0x01,
+	   "RST acknowledges a SYN's data too (seq + 1 + 10)");
+
+	len = build_syn(mss1460, sizeof(mss1460), 0x12);
+	ok(frame_tcp_rst(f, len, out, sizeof(out)) == -EINVAL,
+	   "no RST for a SYN-ACK");
+	len = build_syn(mss1460, sizeof(mss1460), 0x02);
+	ok(frame_tcp_rst(f, len, out, 53) == -ENOSPC, "-ENOSPC below 54 bytes");
+
+	/* IPv6: fd00::100 port 40000 -> fd00::2 port 80 */
+	memset(syn, 0, sizeof(syn));
+	syn[12] = 0x86, syn[13] = 0xdd;
+	syn[14] = 0x60, syn[19] = 20, syn[20] = 6, syn[21] = 64;
+	syn[22] = 0xfd, syn[36] = 0x01;		      /* src fd00::100 */
+	syn[38] = 0xfd, syn[53] = 0x02;		      /* dst fd00::2 */
+	syn[54] = 0x9c, syn[55] = 0x40, syn[57] = 80; /* ports */
+	syn[61] = 0x07;				      /* seq 7 */
+	syn[66] = 0x50, syn[67] = 0x02;		      /* SYN */
+	n = frame_tcp_rst(syn, 74, out, sizeof(out));
+	ok(n == 74, "IPv6 RST: 74 bytes (%zd)", n);
+	ok(!memcmp(out + 22, syn + 38, 16) && !memcmp(out + 38, syn + 22, 16),
+	   "IPv6 RST: addresses swapped");
+	ok(out[14] == 0x60 && out[19] == 20 && out[20] == 6,
+	   "IPv6 RST: version, payload length, next header");
+	ok(out[67] == 0x14 && out[65] == 0x08 && out[54] == 0x00 &&
+	       out[55] == 80,
+	   "IPv6 RST: RST+ACK of seq 7, from port 80");
+	ok(l4_ok6(out, 74), "IPv6 RST: TCP checksum verifies");
+}
+
 static void test_gso(void)
 {
 	struct virtio_net_hdr vh;
@@ -274,6 +347,7 @@ int main(void)
 	test_complete_csum();
 	test_raise_mss();
 	test_is_syn();
+	test_tcp_rst();
 	test_gso();
 	test_fragment();
 	return done_testing();

@@ -13,9 +13,12 @@
 #     carries 2,000 flows at once, at MTU 1500 and 65520.
 #  2. Soft = hard = 256, 400 flows asked: the extra ones are refused at
 #     once (libslirp answers the SYN with an ICMP error), the others go on,
-#     the API answers, the "file descriptors" warning is rate-limited (one
-#     line per 5 s), and new flows work once the old ones are closed.
-#  3. After 2,000 flows that each echoed 16 KiB close, RSS goes back near
+#     the API answers and can still add a forward, the "file descriptors"
+#     warning is rate-limited (one line per 5 s), and new flows work once
+#     the old ones are closed.
+#  3. RLIMIT_AS of 64 MiB, 600 flows asked: the extra ones are refused at
+#     once with a reset instead of the daemon aborting, the rest as in 2.
+#  4. After 2,000 flows that each echoed 16 KiB close, RSS goes back near
 #     its idle figure.
 # Checks of behaviour that Debian's slirp4netns 1.2.0 lacks (raising the
 # limit, the warning, giving memory back) are skipped for it; S4N_OURS=1
@@ -192,6 +195,15 @@ is "$(field "$OPENED" timeout)/$(field "$OPENED" untried)/$(field \
 is "$((${n_ok:-0} + ${n_refused:-0}))" 400 "every other flow was refused"
 like "$(api "$API_REQ")" '^\{"return": ?\{' \
 	"out of descriptors: the API still answers $API_CMD"
+if ours_only "a forward out of the reserve" 2; then
+	fwd='{"execute":"add_hostfwd","arguments":{"proto":"tcp",'
+	fwd+='"host_addr":"127.0.0.1","host_port":7071,"guest_port":80}}'
+	like "$(api "$fwd")" \
+		'^\{"return": ?\{"id": ?1\}\}' \
+		"out of descriptors: a port forward can still be added"
+	like "$(api '{"execute":"list_hostfwd"}')" '"host_port": ?7071' \
+		"out of descriptors: ... and is listed"
+fi
 ok "out of descriptors: the daemon is still running" kill -0 "$DAEMON_PID"
 release_flows
 is "$HELD" "held ok=$n_ok of $n_ok" \
@@ -218,7 +230,53 @@ like "$out" '^opened ok=100 refused=0 timeout=0 broken=0 ' \
 	"after closing them, 100 new flows open and echo"
 ok "the daemon exits 0 on SIGTERM" stop_daemon
 
-# --- 3. memory given back after 2,000 flows ---------------------------------
+# --- 3. out of memory: RLIMIT_AS of 64 MiB, 600 flows asked ------------------
+# libslirp's g_malloc() aborts when memory runs out; the daemon checks for
+# room before each new flow and refuses it with an RST instead.
+if [ -n "$ASAN" ]; then
+	skip "out of memory: ASan maps terabytes of shadow memory" 9
+elif ours_only "out of memory" 9; then
+	must "rootless guest" start_guest --rootless
+	SOCK="$S4N_USER_TMP/api-as.sock"
+	ok "daemon as $S4N_USER under prlimit --as=64MiB" \
+		start_daemon --user "$S4N_USER" --wrap prlimit \
+		--wrap --as=$((64 << 20)) --wrap -- -a "$SOCK" \
+		-c "$GUEST_PID" tap0
+	t0=$SECONDS
+	hold_flows 600 --bytes 256 --timeout 3000
+	diag "RLIMIT_AS 64 MiB, 600 flows: $OPENED"
+	n_ok=$(field "$OPENED" ok)
+	if [ -n "$n_ok" ] && [ "$n_ok" -ge 50 ] && [ "$n_ok" -lt 600 ]; then
+		pass "flows open until memory runs out ($n_ok of 600)"
+	else
+		fail "flows open until memory runs out" "got: $OPENED"
+	fi
+	is "$(field "$OPENED" timeout)/$(field "$OPENED" untried)/$(field \
+		"$OPENED" broken)/$(field "$OPENED" refused)" \
+		"0/0/0/$((600 - ${n_ok:-0}))" \
+		"out of memory: the others are refused at once, none times out"
+	like "$(field "$OPENED" errors)" '^ECONNREFUSED:' \
+		"out of memory: refused with a reset (ECONNREFUSED)"
+	like "$(api '{"execute":"get_info"}')" '^\{"return": ?\{' \
+		"out of memory: the API still answers"
+	release_flows
+	is "$HELD" "held ok=$n_ok of $n_ok" \
+		"out of memory: every held flow still echoes"
+	ok "out of memory: the daemon is still running" kill -0 "$DAEMON_PID"
+	warns=$(grep -c 'out of memory' "$DAEMON_LOG" || true)
+	max=$(((SECONDS - t0) / 5 + 2))
+	if [ "$warns" -ge 1 ] && [ "$warns" -le "$max" ]; then
+		pass "the daemon warned about memory 1 to $max times ($warns)"
+	else
+		fail "1 to $max \"out of memory\" warnings" "got $warns"
+	fi
+	out=$(run_flows 50 --bytes 256)
+	like "$out" '^opened ok=50 refused=0 timeout=0 broken=0 ' \
+		"out of memory: once the flows closed, 50 new ones open"
+	stop_daemon
+fi
+
+# --- 4. memory given back after 2,000 flows ---------------------------------
 for mtu in 1500 65520; do
 	n="MTU $mtu"
 	must "$n: rootless guest" start_guest --rootless
