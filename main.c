@@ -71,6 +71,27 @@ static void raise_nofile(void)
 		log_warn("cannot raise RLIMIT_NOFILE: %s", strerror(errno));
 }
 
+/*
+ * GLib 2.74's slice allocator keeps a slab page and magazines for each
+ * size of object it was asked for: some 20 KiB of an idle daemon's private
+ * memory, times the hundreds of daemons on a host; malloc() serves these
+ * few objects as well. GLib configures it in its constructor, which runs
+ * after the executable's .preinit_array: the setting must come from there.
+ * (From GLib 2.76 on, slices are malloc() anyway and this is a no-op.)
+ */
+static void slice_config(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	(void)envp;
+	G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+	g_slice_set_config(G_SLICE_CONFIG_ALWAYS_MALLOC, TRUE);
+	G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+__attribute__((section(".preinit_array"), used)) static void (
+	*const preinit_slice)(int, char **, char **) = slice_config;
+
 /* SIGTERM and SIGINT are read from a signalfd by the loop; blocked from
  * the start so that none arriving during start-up is lost */
 static void block_signals(void)
