@@ -118,7 +118,7 @@ struct s4n_core {
 	/* running out of file descriptors (see check_refused()) */
 	uint64_t sockets_opened; /* by libslirp, ever */
 	uint64_t syns_seen;	 /* stats.from_guest_syns already checked */
-	uint64_t nomem_seen;	 /* stats.from_guest_refused checked */
+	uint64_t nofd_seen, nomem_seen; /* stats.from_guest_refused_* */
 	struct refusals nofds, nomem;
 	rlim_t nofile;	/* RLIMIT_NOFILE, for the warning */
 	bool fdres_low; /* util_fdres_fill() is due */
@@ -512,20 +512,27 @@ static void warn_refused(struct refusals *r, uint64_t n, const char *why)
 static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
 {
 	struct s4n_core *c = ctx->core;
-	uint64_t syns = ctx->stats.from_guest_syns - c->syns_seen;
-	uint64_t nomem = ctx->stats.from_guest_refused - c->nomem_seen;
+	const struct s4n_stats *st = &ctx->stats;
+	uint64_t syns = st->from_guest_syns - c->syns_seen;
+	uint64_t nofd = st->from_guest_refused_nofd - c->nofd_seen;
+	uint64_t nomem = st->from_guest_refused_nomem - c->nomem_seen;
 	char why[128];
 	int fd;
 
-	c->syns_seen = ctx->stats.from_guest_syns;
-	c->nomem_seen = ctx->stats.from_guest_refused;
-	if (nomem) {
-		/* tap.c answered those itself (room_for_flow()) */
+	c->syns_seen = st->from_guest_syns;
+	c->nofd_seen = st->from_guest_refused_nofd;
+	c->nomem_seen = st->from_guest_refused_nomem;
+	/* tap.c answered these itself (room_for_flow()) */
+	snprintf(why, sizeof(why), "out of file descriptors (limit %llu)",
+		 (unsigned long long)c->nofile);
+	if (nofd)
+		warn_refused(&c->nofds, nofd, why);
+	if (nomem)
 		warn_refused(&c->nomem, nomem, "out of memory for new flows");
-		syns -= MIN(nomem, syns);
-	}
+	syns -= MIN(nofd + nomem, syns);
 	if (!syns || c->sockets_opened - opened_before >= syns)
 		return;
+	/* libslirp failed on its own: the system's limit, say */
 	fd = fcntl(c->epfd, F_DUPFD_CLOEXEC, 0);
 	if (fd >= 0) {
 		close(fd);
@@ -533,8 +540,8 @@ static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
 	}
 	if (errno != EMFILE && errno != ENFILE)
 		return;
-	snprintf(why, sizeof(why), "out of file descriptors (%s, limit %llu)",
-		 g_strerror(errno), (unsigned long long)c->nofile);
+	snprintf(why, sizeof(why), "out of file descriptors (%s)",
+		 g_strerror(errno));
 	warn_refused(&c->nofds, 1, why);
 }
 

@@ -95,11 +95,12 @@ struct s4n_opts {
 struct s4n_stats {
 	uint64_t from_guest_frames, from_guest_bytes;
 	uint64_t to_guest_frames, to_guest_bytes;
-	uint64_t from_guest_syns;    /* TCP connection requests */
-	uint64_t from_guest_refused; /* ... refused for want of memory */
-	uint64_t from_guest_dropped; /* read errors, truncated frames */
-	uint64_t to_guest_dropped;   /* TAP full or gone */
-	uint64_t guest_errors;	     /* libslirp's guest_error callback */
+	uint64_t from_guest_syns;	   /* TCP connection requests */
+	uint64_t from_guest_refused_nofd;  /* ... refused: descriptors */
+	uint64_t from_guest_refused_nomem; /* ... refused: memory */
+	uint64_t from_guest_dropped;	   /* read errors, truncated frames */
+	uint64_t to_guest_dropped;	   /* TAP full or gone */
+	uint64_t guest_errors;		   /* libslirp's guest_error callback */
 	uint64_t api_connections;
 	uint64_t api_requests;
 	int64_t start_time_us; /* g_get_monotonic_time() at start */

@@ -33,10 +33,12 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -74,6 +76,7 @@ struct s4n_tap {
 	size_t vnet_len;  /* virtio-net header before each frame, or 0 */
 	unsigned int mtu; /* the guest's MTU */
 	bool gso;	  /* libslirp runs at GSO_MTU, see above */
+	rlim_t nofile;	  /* RLIMIT_NOFILE, 0: unknown */
 	struct s4n_stats *stats;
 	struct frame_frag_guard frags;
 	uint8_t *buf;  /* one frame from the guest */
@@ -110,8 +113,13 @@ struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats)
 {
 	struct s4n_tap *tap = g_new0(struct s4n_tap, 1);
 
+	struct rlimit rl;
+
 	tap->stats = stats;
 	tap->mtu = mtu;
+	/* the daemon raised its soft limit before; it stays */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		tap->nofile = rl.rlim_cur;
 	tap->buf = util_map(BUF_SIZE);
 	tap->fd = -1;
 	tap_set_fd(tap, fd);
@@ -179,33 +187,60 @@ static int vnet_input(uint8_t *buf, size_t n, size_t vnet_len,
 }
 
 /*
- * libslirp allocates with g_malloc(), which aborts the process when memory
- * runs out (an RLIMIT_AS, a strict overcommit policy). Nearly all of it is
- * per flow: two socket buffers of up to 192 KiB each. So before a new
- * flow, a trial mapping of several times that must succeed, which also
- * leaves the flows already open room for their packets. Two system calls
- * per connection request, next to the eight libslirp makes for its socket.
+ * Room for a new flow, checked before a guest's SYN reaches libslirp.
+ *
+ * Descriptors: libslirp opens a socket per flow until none is left, and
+ * then its accept() on a forwarded port fails, which it retries on every
+ * wake-up: the loop would spin while a host client waits. So the guest's
+ * flows stop FD_HEADROOM short of the limit, which keeps forwarded ports
+ * and the API working. The lowest free descriptor tells: the kernel hands
+ * out the lowest, so every one below it is taken.
+ *
+ * Memory: libslirp allocates with g_malloc(), which aborts the process
+ * when memory runs out (an RLIMIT_AS, a strict overcommit policy). Nearly
+ * all of it is per flow: two socket buffers of up to 192 KiB each. A trial
+ * mapping of several times that must succeed, which also leaves the flows
+ * already open room for their packets.
+ *
+ * Four system calls per connection request, next to the ten libslirp
+ * makes for its socket.
  */
+#define FD_HEADROOM 16
 #define FLOW_ROOM (4 * 1024 * 1024)
 
-static bool room_for_flow(void)
+/* Return: 0, or -EMFILE or -ENOMEM */
+static int room_for_flow(const struct s4n_tap *tap)
 {
-	void *p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p;
+	int fd;
 
+	if (tap->fd >= 0 && tap->nofile) {
+		fd = fcntl(tap->fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return errno == EMFILE || errno == ENFILE ? -EMFILE : 0;
+		close(fd);
+		if ((rlim_t)fd + FD_HEADROOM >= tap->nofile)
+			return -EMFILE;
+	}
+	p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return false;
+		return -ENOMEM;
 	munmap(p, FLOW_ROOM);
-	return true;
+	return 0;
 }
 
 /* answer the guest's SYN with an RST, as a host with nothing listening */
-static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len)
+static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len,
+		       int why)
 {
 	uint8_t rst[FRAME_ETH_LEN + 40 + 20];
 	ssize_t n = frame_tcp_rst(syn, len, rst, sizeof(rst));
 
-	tap->stats->from_guest_refused++;
+	if (why == -EMFILE)
+		tap->stats->from_guest_refused_nofd++;
+	else
+		tap->stats->from_guest_refused_nomem++;
 	if (n > 0)
 		(void)tap_send(tap, rst, (size_t)n);
 }
@@ -223,9 +258,11 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	tap->stats->from_guest_frames++;
 	tap->stats->from_guest_bytes += len;
 	if (frame_is_syn(frame, len)) {
+		int rc = room_for_flow(tap);
+
 		tap->stats->from_guest_syns++;
-		if (!room_for_flow()) {
-			refuse_syn(tap, frame, len);
+		if (rc < 0) {
+			refuse_syn(tap, frame, len, rc);
 			return 0;
 		}
 	}
