@@ -254,9 +254,12 @@ if ours_only "rate-limited warning" 1; then
 				head -5)"
 	fi
 fi
-# two forwards were added since: their listening sockets stay
+# two forwards were added since: their listening sockets stay; the five
+# host connections through one may still sit in TIME_WAIT in libslirp
+# (it closed first: 2 MSL, 10 s)
 ok "the closed flows give their descriptors back" \
-	poll_until 10 fds_at_most "$((idle_fds + 6))"
+	poll_until 10 fds_at_most "$((idle_fds + 11))"
+diag "descriptors: $idle_fds at start, $(nfds "$DAEMON_PID") now"
 out=$(run_flows 100 --bytes 256)
 diag "after closing them: $out"
 like "$out" '^opened ok=100 refused=0 timeout=0 broken=0 ' \
