@@ -14,6 +14,17 @@
  * libslirp stops asking for is dropped from the set lazily, the first time
  * it reports an event nobody wants.
  *
+ * What remains O(connections) is libslirp's own walk over its sockets in
+ * both calls, some 7 to 10 ns per socket. So the walk in
+ * slirp_pollfds_poll() is skipped when epoll reported nothing, and with
+ * thousands of sockets the loop looks for an event before a fill that the
+ * event's own fill would make redundant (spin()).
+ *
+ * Memory: libslirp's socket buffers get mappings of their own
+ * (tune_malloc()), the heap is trimmed after bursts of closed flows, and
+ * two seconds after traffic stops an idle daemon gives back what it does
+ * not need (release_idle()).
+ *
  * Copyright (C) 2026 The slirp4netns authors
  */
 #include <errno.h>
