@@ -680,6 +680,7 @@ static void register_poll_fd_cb(int fd, void *opaque)
 
 	forget_poll_fd(ctx->core, fd);
 	ctx->core->sockets_opened++;
+	tap_socket_opened(ctx->tap);
 }
 
 /* After a burst of flows, glibc keeps the freed sockets' heap pages;

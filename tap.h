@@ -41,6 +41,10 @@ void tap_idle(struct s4n_tap *tap);
 /* tap_free() - close the fd and free the state. Called at exit. */
 void tap_free(struct s4n_tap *tap);
 
+/* tap_socket_opened() - libslirp opened a socket (for any flow): one
+ * descriptor fewer before the limit, see room_for_flow() */
+void tap_socket_opened(struct s4n_tap *tap);
+
 /* tap_fd() - the fd, or -1 */
 int tap_fd(const struct s4n_tap *tap);
 
