@@ -20,10 +20,10 @@
  * thousands of sockets the loop looks for an event before a fill that the
  * event's own fill would make redundant (spin()).
  *
- * Memory: libslirp's socket buffers get mappings of their own
- * (tune_malloc()), the heap is trimmed after bursts of closed flows, and
- * two seconds after traffic stops an idle daemon gives back what it does
- * not need (release_idle()).
+ * Memory: libslirp's socket buffers come from the heap while there are
+ * few, and get mappings of their own beyond (heap.c); the heap is trimmed
+ * after bursts of closed flows, and two seconds after traffic stops an
+ * idle daemon gives back what it does not need (release_idle()).
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
@@ -49,6 +49,7 @@
 #include <glib-unix.h>
 #include <slirp/libslirp.h>
 
+#include "heap.h"
 #include "log.h"
 #include "slirp4netns.h"
 #include "tap.h"
@@ -275,6 +276,7 @@ static void refill(struct s4n_ctx *ctx)
 	c->nasking = 0;
 	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, c);
 	c->nasked = c->nasking;
+	heap_sockets(c->nasked);
 	c->fill_us = g_get_monotonic_time() - start;
 	c->dirty = false;
 	/* libslirp answers at most 1000 ms even when none of its TCP or
@@ -680,6 +682,7 @@ static void register_poll_fd_cb(int fd, void *opaque)
 
 	forget_poll_fd(ctx->core, fd);
 	ctx->core->sockets_opened++;
+	heap_socket_opened(fd);
 	tap_socket_opened(ctx->tap);
 }
 
@@ -701,6 +704,7 @@ static void unregister_poll_fd_cb(int fd, void *opaque)
 	struct s4n_core *c = ctx->core;
 
 	forget_poll_fd(c, fd);
+	heap_socket_closed(fd);
 	c->fdres_low = true;
 	if (++c->closed_since_trim >= TRIM_AFTER_CLOSES && !c->trim_src)
 		c->trim_src = g_timeout_add(TRIM_DELAY_MS, trim_cb, c);
@@ -728,23 +732,6 @@ static const SlirpCb slirp_callbacks = {
 void s4n_slirp_changed(struct s4n_ctx *ctx)
 {
 	ctx->core->dirty = true;
-}
-
-/* libslirp reserves two 128 KiB buffers per TCP socket (192 KiB each
- * once the connection is up when its MSS does not divide 128 KiB, see
- * tap.c) and touches little of them on an idle connection. Each buffer
- * gets a mapping of its own: glibc maps every request above the threshold,
- * and with a small top pad the heap's free top never grows big enough to
- * serve one instead. Then a regrowth is a mremap() that copies nothing,
- * an idle flow costs two resident pages, a closed one gives its buffers
- * back at once, and the heap keeps only sockets and control blocks close
- * together, which is what libslirp walks on every wake-up: with 10,000
- * flows, buffers in the heap made that walk twice as slow. The price is a
- * mmap() and munmap() per buffer. */
-static void tune_malloc(void)
-{
-	mallopt(M_MMAP_THRESHOLD, 96 * 1024);
-	mallopt(M_TOP_PAD, 16 * 1024);
 }
 
 static Slirp *create_slirp(struct s4n_ctx *ctx)
@@ -934,7 +921,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		log_error("epoll_create1: %s", g_strerror(errno));
 		return -1;
 	}
-	tune_malloc();
+	heap_init();
 	ctx->slirp = create_slirp(ctx);
 	if (!ctx->slirp) {
 		log_error("cannot create the libslirp instance");

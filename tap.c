@@ -48,6 +48,7 @@
 #include <glib.h>
 
 #include "frame.h"
+#include "heap.h"
 #include "log.h"
 #include "tap.h"
 #include "util.h"
@@ -309,6 +310,7 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 			refuse_syn(tap, frame, len, rc);
 			return 0;
 		}
+		heap_before_flow();
 	}
 	slirp_input(slirp, frame, (int)len);
 	return 0;
