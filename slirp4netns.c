@@ -538,10 +538,12 @@ static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
 	c->nofd_seen = st->from_guest_refused_nofd;
 	c->nomem_seen = st->from_guest_refused_nomem;
 	/* tap.c answered these itself (room_for_flow()) */
-	snprintf(why, sizeof(why), "out of file descriptors (limit %llu)",
-		 (unsigned long long)c->nofile);
-	if (nofd)
+	if (nofd) {
+		snprintf(why, sizeof(why),
+			 "out of file descriptors (limit %llu)",
+			 (unsigned long long)c->nofile);
 		warn_refused(&c->nofds, nofd, why);
+	}
 	if (nomem)
 		warn_refused(&c->nomem, nomem, "out of memory for new flows");
 	syns -= MIN(nofd + nomem, syns);
