@@ -10,9 +10,10 @@
  * kernel O(connections) per wake-up, which is what makes slirp4netns slow
  * with many flows open. Instead this file keeps an epoll set that mirrors
  * what libslirp asks for: an fd's registration changes only when its
- * events do, and glib polls just the epoll fd and the TAP fd. An fd that
- * libslirp stops asking for is dropped from the set lazily, the first time
- * it reports an event nobody wants.
+ * events do. An fd that libslirp stops asking for is dropped from the set
+ * lazily, the first time it reports an event nobody wants. glib's own fds
+ * (the TAP, the API's sockets) are in the same set, and glib's poll() is
+ * replaced by one epoll_wait() on it (gpoll()).
  *
  * What remains O(connections) is libslirp's own walk over its sockets in
  * both calls, some 7 to 10 ns per socket. So the walk in
@@ -79,6 +80,12 @@ struct refusals {
 	int64_t warn_after; /* no warning before this time */
 };
 
+/* an fd of glib's in the epoll set, see gpoll() */
+struct gfd {
+	int fd;
+	uint32_t events;
+};
+
 /* a timer created by libslirp through timer_new_opaque() */
 struct s4n_timer {
 	SlirpTimerId id;
@@ -125,6 +132,11 @@ struct s4n_core {
 	int64_t deadline_us;  /* call slirp_pollfds_poll() by then */
 	int ready[EP_BATCH];
 	int nready;
+	/* events for libslirp's sockets from the last gpoll() */
+	struct epoll_event stash[EP_BATCH];
+	int nstash;
+	struct gfd *gfds; /* glib's fds in the epoll set */
+	unsigned int ngfds;
 	struct s4n_timer *timers;
 	struct slirp_source *src;
 	/* running out of file descriptors (see check_refused()) */
@@ -220,7 +232,7 @@ static void mirror_drop(struct s4n_core *c, int fd)
 static __attribute__((noinline)) void register_fd(struct s4n_core *c, int fd,
 						  uint32_t events)
 {
-	struct epoll_event ev = {.events = events, .data.fd = fd};
+	struct epoll_event ev = {.events = events, .data.u64 = (uint32_t)fd};
 	int op;
 
 	if ((size_t)fd >= c->nent)
@@ -291,23 +303,20 @@ static void refill(struct s4n_ctx *ctx)
 /* read the epoll set's events into the mirror; drop unwanted fds */
 static void collect_events(struct s4n_core *c)
 {
-	struct epoll_event evs[EP_BATCH];
-	int i, n;
+	int i;
 
 	c->nready = 0;
-	do
-		n = epoll_wait(c->epfd, evs, EP_BATCH, 0);
-	while (n < 0 && errno == EINTR);
-	for (i = 0; i < n; i++) {
-		int fd = evs[i].data.fd;
+	for (i = 0; i < c->nstash; i++) {
+		int fd = (int)c->stash[i].data.u64;
 
 		if (!asked_test(c, fd)) {
 			mirror_drop(c, fd);
 			continue;
 		}
-		c->rev[fd] = (uint8_t)epoll_to_slirp(evs[i].events);
+		c->rev[fd] = (uint8_t)epoll_to_slirp(c->stash[i].events);
 		c->ready[c->nready++] = fd;
 	}
+	c->nstash = 0;
 }
 
 static void clear_events(struct s4n_core *c)
@@ -317,6 +326,195 @@ static void clear_events(struct s4n_core *c)
 	for (i = 0; i < c->nready; i++)
 		c->rev[c->ready[i]] = 0;
 	c->nready = 0;
+}
+
+/* --- glib's poll, through the epoll set --------------------------------- */
+
+/*
+ * glib polls its fds (the TAP, the API's sockets, its own eventfd, the
+ * epoll set's fd) with poll(2) on every iteration, and the epoll set then
+ * needed an epoll_wait() of its own: two system calls per wake-up, and a
+ * poll() that looks at every fd. gpoll() takes poll()'s place: glib's fds
+ * sit in the epoll set too, marked GLIB_TAG, and one epoll_wait() answers
+ * for both. Events for libslirp's sockets are kept for collect_events(),
+ * and shown to glib as the epoll fd being readable.
+ *
+ * glib takes its fds out of its list before it closes them; the next call
+ * takes them out of the set, unless the number belongs to one of
+ * libslirp's sockets by then. Closing an fd takes it out of the set as
+ * well, unless another descriptor still refers to the same file: such a
+ * left-over entry would report events for a number nobody polls on every
+ * call, so the set is built anew when one shows up (rebuild_set()).
+ */
+#define GLIB_TAG (1ULL << 32)
+
+static struct s4n_core *gpoll_core; /* a GPollFunc has no user data */
+
+static uint32_t gio_to_epoll(gushort ev)
+{
+	return (ev & G_IO_IN ? EPOLLIN : 0) | (ev & G_IO_OUT ? EPOLLOUT : 0) |
+	       (ev & G_IO_PRI ? EPOLLPRI : 0);
+}
+
+static gushort epoll_to_gio(uint32_t ev)
+{
+	return (ev & EPOLLIN ? G_IO_IN : 0) | (ev & EPOLLOUT ? G_IO_OUT : 0) |
+	       (ev & EPOLLPRI ? G_IO_PRI : 0) | (ev & EPOLLERR ? G_IO_ERR : 0) |
+	       (ev & EPOLLHUP ? G_IO_HUP : 0);
+}
+
+static bool gfds_same(const struct s4n_core *c, const GPollFD *ufds, guint n)
+{
+	guint i;
+
+	if (n != c->ngfds)
+		return false;
+	for (i = 0; i < n; i++)
+		if (ufds[i].fd != c->gfds[i].fd ||
+		    gio_to_epoll(ufds[i].events) != c->gfds[i].events)
+			return false;
+	return true;
+}
+
+/* all events asked for @fd in @list (glib may list an fd twice) */
+static uint32_t gfds_events(const struct gfd *list, guint n, int fd,
+			    bool *ret_listed)
+{
+	uint32_t ev = 0;
+	guint i;
+
+	*ret_listed = false;
+	for (i = 0; i < n; i++) {
+		if (list[i].fd == fd) {
+			ev |= list[i].events;
+			*ret_listed = true;
+		}
+	}
+	return ev;
+}
+
+static void gfd_set(struct s4n_core *c, int op, int fd, uint32_t events)
+{
+	struct epoll_event ev = {.events = events,
+				 .data.u64 = GLIB_TAG | (uint32_t)fd};
+	int alt = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+
+	if (epoll_ctl(c->epfd, op, fd, &ev) < 0 &&
+	    epoll_ctl(c->epfd, alt, fd, &ev) < 0)
+		log_debug("epoll_ctl glib fd %d: %s", fd, g_strerror(errno));
+}
+
+/* bring the epoll set in line with glib's new list */
+static void gfds_sync(struct s4n_core *c, const GPollFD *ufds, guint n)
+{
+	struct gfd *next = g_new(struct gfd, n);
+	guint i;
+	bool listed, had;
+
+	for (i = 0; i < n; i++) {
+		next[i].fd = ufds[i].fd;
+		next[i].events = gio_to_epoll(ufds[i].events);
+	}
+	for (i = 0; i < c->ngfds; i++) {
+		int fd = c->gfds[i].fd;
+
+		(void)gfds_events(next, n, fd, &listed);
+		if (listed || fd == c->epfd)
+			continue;
+		if ((size_t)fd < c->nent && c->want[fd])
+			continue; /* libslirp's now */
+		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		int fd = next[i].fd;
+		uint32_t want = gfds_events(next, n, fd, &listed);
+		uint32_t old = gfds_events(c->gfds, c->ngfds, fd, &had);
+
+		if (fd < 0 || fd == c->epfd || (had && old == want))
+			continue;
+		gfd_set(c, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, want);
+	}
+	g_free(c->gfds);
+	c->gfds = next;
+	c->ngfds = n;
+}
+
+/* a new epoll set in the old one's place, from the mirror and glib's list */
+static void rebuild_set(struct s4n_core *c)
+{
+	int fd = epoll_create1(EPOLL_CLOEXEC);
+	guint i;
+
+	log_debug("an fd glib closed is still in the epoll set: rebuilding");
+	if (fd < 0 || dup3(fd, c->epfd, O_CLOEXEC) < 0) {
+		log_warn("cannot rebuild the epoll set: %s", g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	for (i = 0; i < c->nent; i++) {
+		struct epoll_event ev = {.events = c->want[i], .data.u64 = i};
+
+		if (c->want[i] &&
+		    epoll_ctl(c->epfd, EPOLL_CTL_ADD, (int)i, &ev) < 0)
+			c->want[i] = 0;
+	}
+	for (i = 0; i < c->ngfds; i++) {
+		int gfd = c->gfds[i].fd;
+		bool listed;
+
+		if (gfd >= 0 && gfd != c->epfd)
+			gfd_set(c, EPOLL_CTL_ADD, gfd,
+				gfds_events(c->gfds, c->ngfds, gfd, &listed));
+	}
+}
+
+/* a GPollFunc: poll(2)'s contract, answered from the epoll set */
+static gint gpoll(GPollFD *ufds, guint n, gint timeout)
+{
+	struct s4n_core *c = gpoll_core;
+	struct epoll_event evs[EP_BATCH];
+	int i, k, ready = 0;
+	bool stale = false;
+	guint j;
+
+	if (!gfds_same(c, ufds, n))
+		gfds_sync(c, ufds, n);
+	for (j = 0; j < n; j++)
+		ufds[j].revents = 0;
+	k = epoll_wait(c->epfd, evs, EP_BATCH, timeout);
+	if (k < 0)
+		return -1;
+	c->nstash = 0;
+	for (i = 0; i < k; i++) {
+		uint64_t d = evs[i].data.u64;
+		bool seen = false;
+
+		if (!(d & GLIB_TAG)) {
+			c->stash[c->nstash++] = evs[i];
+			continue;
+		}
+		for (j = 0; j < n; j++) {
+			if (ufds[j].fd != (int)(uint32_t)d)
+				continue;
+			ufds[j].revents |=
+			    epoll_to_gio(evs[i].events) &
+			    (ufds[j].events | G_IO_ERR | G_IO_HUP);
+			seen = true;
+		}
+		if (!seen) /* left over from an fd glib closed */
+			stale = true;
+	}
+	if (stale)
+		rebuild_set(c);
+	for (j = 0; j < n; j++) {
+		if (ufds[j].fd == c->epfd && c->nstash)
+			ufds[j].revents = G_IO_IN;
+		if (ufds[j].revents)
+			ready++;
+	}
+	return ready;
 }
 
 /* --- libslirp timers ---------------------------------------------------- */
@@ -581,7 +779,7 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 		if (rc < 0)
 			tap_gone(ctx, rc);
 	}
-	/* epoll_wait() only when glib saw the epoll fd readable */
+	/* gpoll() kept events for libslirp's sockets */
 	if (g_source_query_unix_fd(base, s->ep_tag))
 		collect_events(c);
 	/* Also when only frames came in: libslirp sends what waited for
@@ -943,6 +1141,8 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	if (!bess)
 		s->tap_tag = g_source_add_unix_fd(&s->base, tapfd, G_IO_IN);
 	g_source_attach(&s->base, NULL);
+	gpoll_core = c;
+	g_main_context_set_poll_func(NULL, gpoll);
 	return add_exit_sources(ctx);
 }
 
@@ -975,6 +1175,10 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->bess_fd);
 		util_sockfile_remove(&c->bess_file);
 	}
+	if (gpoll_core == c) {
+		g_main_context_set_poll_func(NULL, NULL);
+		gpoll_core = NULL;
+	}
 	if (c->epfd >= 0)
 		close(c->epfd);
 	if (c->sigfd >= 0)
@@ -982,6 +1186,7 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	util_fdres_free();
+	g_free(c->gfds);
 	g_free(c->want);
 	g_free(c->rev);
 	g_free(c->asked);
