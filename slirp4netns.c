@@ -289,7 +289,9 @@ static void refill(struct s4n_ctx *ctx)
 	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, c);
 	c->nasked = c->nasking;
 	heap_sockets(c->nasked);
-	c->fill_us = g_get_monotonic_time() - start;
+	/* only spin() needs the fill's length, and only with many sockets */
+	c->fill_us =
+	    c->nasked >= SPIN_MIN_SOCKETS ? g_get_monotonic_time() - start : 0;
 	c->dirty = false;
 	/* libslirp answers at most 1000 ms even when none of its TCP or
 	 * expiry timers runs: that cap is not a timer, and honouring it
@@ -297,7 +299,7 @@ static void refill(struct s4n_ctx *ctx)
 	if (timeout >= 1000)
 		c->deadline_us = INT64_MAX;
 	else
-		c->deadline_us = g_get_monotonic_time() + timeout * 1000LL;
+		c->deadline_us = start + timeout * 1000LL;
 }
 
 /* read the epoll set's events into the mirror; drop unwanted fds */
