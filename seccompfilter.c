@@ -64,6 +64,8 @@ static const char *const allow_any[] = {
 	/* the main loop (slirp4netns.c): epoll mirror of libslirp's fds,
 	 * GLib's poll(); aarch64 and riscv64 only have the p* forms */
 	"epoll_wait", "epoll_pwait", "epoll_ctl", "poll", "ppoll",
+	/* the epoll set built anew in place of the old (rebuild_set()) */
+	"epoll_create1", "dup3",
 	/* TAP and bess frames (tap.c), signalfd, --exit-fd, the loop's
 	 * eventfd, API replies; writev for the virtio-net header */
 	"read", "write", "writev",

@@ -137,6 +137,7 @@ struct s4n_core {
 	int nstash;
 	struct gfd *gfds; /* glib's fds in the epoll set */
 	unsigned int ngfds;
+	bool rebuild_failed; /* warned about it */
 	struct s4n_timer *timers;
 	struct slirp_source *src;
 	/* running out of file descriptors (see check_refused()) */
@@ -449,7 +450,10 @@ static void rebuild_set(struct s4n_core *c)
 
 	log_debug("an fd glib closed is still in the epoll set: rebuilding");
 	if (fd < 0 || dup3(fd, c->epfd, O_CLOEXEC) < 0) {
-		log_warn("cannot rebuild the epoll set: %s", g_strerror(errno));
+		if (!c->rebuild_failed)
+			log_warn("cannot rebuild the epoll set: %s",
+				 g_strerror(errno));
+		c->rebuild_failed = true;
 		if (fd >= 0)
 			close(fd);
 		return;
