@@ -58,6 +58,8 @@
 
 /* epoll events collected per dispatch; more wait for the next one */
 #define EP_BATCH 256
+/* ... of which gpoll() reads this many first, on the stack */
+#define EP_FIRST 8
 
 /* memory is given back to the kernel (malloc_trim) a while after this
  * many of libslirp's sockets closed */
@@ -132,8 +134,9 @@ struct s4n_core {
 	int64_t deadline_us;  /* call slirp_pollfds_poll() by then */
 	int ready[EP_BATCH];
 	int nready;
-	/* events for libslirp's sockets from the last gpoll() */
-	struct epoll_event stash[EP_BATCH];
+	/* events for libslirp's sockets from the last gpoll(); EP_BATCH
+	 * entries in a mapping of their own: pages only as far as used */
+	struct epoll_event *stash;
 	int nstash;
 	struct gfd *gfds; /* glib's fds in the epoll set */
 	unsigned int ngfds;
@@ -476,23 +479,15 @@ static void rebuild_set(struct s4n_core *c)
 	}
 }
 
-/* a GPollFunc: poll(2)'s contract, answered from the epoll set */
-static gint gpoll(GPollFD *ufds, guint n, gint timeout)
+/* hand @k events to glib's @ufds or to the stash (which @evs may be part
+ * of, from c->nstash on); Return: false if one was for an fd glib closed */
+static bool sort_events(struct s4n_core *c, GPollFD *ufds, guint n,
+			const struct epoll_event *evs, int k)
 {
-	struct s4n_core *c = gpoll_core;
-	struct epoll_event evs[EP_BATCH];
-	int i, k, ready = 0;
-	bool stale = false;
+	bool fresh = true;
+	int i;
 	guint j;
 
-	if (!gfds_same(c, ufds, n))
-		gfds_sync(c, ufds, n);
-	for (j = 0; j < n; j++)
-		ufds[j].revents = 0;
-	k = epoll_wait(c->epfd, evs, EP_BATCH, timeout);
-	if (k < 0)
-		return -1;
-	c->nstash = 0;
 	for (i = 0; i < k; i++) {
 		uint64_t d = evs[i].data.u64;
 		bool seen = false;
@@ -509,10 +504,40 @@ static gint gpoll(GPollFD *ufds, guint n, gint timeout)
 			    (ufds[j].events | G_IO_ERR | G_IO_HUP);
 			seen = true;
 		}
-		if (!seen) /* left over from an fd glib closed */
-			stale = true;
+		fresh = fresh && seen;
 	}
-	if (stale)
+	return fresh;
+}
+
+/* a GPollFunc: poll(2)'s contract, answered from the epoll set. A few
+ * events are read on the stack first, so that an idle daemon, which only
+ * sees glib's, never touches the stash's pages. */
+static gint gpoll(GPollFD *ufds, guint n, gint timeout)
+{
+	struct s4n_core *c = gpoll_core;
+	struct epoll_event first[EP_FIRST];
+	int k, ready = 0;
+	bool fresh;
+	guint j;
+
+	if (!gfds_same(c, ufds, n))
+		gfds_sync(c, ufds, n);
+	for (j = 0; j < n; j++)
+		ufds[j].revents = 0;
+	k = epoll_wait(c->epfd, first, EP_FIRST, timeout);
+	if (k < 0)
+		return -1;
+	c->nstash = 0;
+	fresh = sort_events(c, ufds, n, first, k);
+	if (k == EP_FIRST) {
+		k = epoll_wait(c->epfd, c->stash + c->nstash,
+			       EP_BATCH - c->nstash, 0);
+		if (k > 0)
+			fresh =
+			    sort_events(c, ufds, n, c->stash + c->nstash, k) &&
+			    fresh;
+	}
+	if (!fresh)
 		rebuild_set(c);
 	for (j = 0; j < n; j++) {
 		if (ufds[j].fd == c->epfd && c->nstash)
@@ -594,6 +619,8 @@ static __attribute__((noinline)) void release_stack(void)
 static void release_idle(struct s4n_ctx *ctx)
 {
 	tap_idle(ctx->tap);
+	(void)madvise(ctx->core->stash, EP_BATCH * sizeof(*ctx->core->stash),
+		      MADV_DONTNEED);
 	release_stack();
 	malloc_trim(0);
 	ctx->core->released = true;
@@ -1122,6 +1149,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
 
+	c->stash = util_map(EP_BATCH * sizeof(*c->stash));
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (c->epfd < 0) {
 		log_error("epoll_create1: %s", g_strerror(errno));
@@ -1193,6 +1221,7 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->pidfd);
 	util_fdres_free();
 	g_free(c->gfds);
+	util_unmap(c->stash, EP_BATCH * sizeof(*c->stash));
 	g_free(c->want);
 	g_free(c->rev);
 	g_free(c->asked);
