@@ -23,6 +23,7 @@
 struct flow {
 	void *snd, *rcv;
 	int fd;
+	bool first_in_heap; /* a buffer's first allocation came from the heap */
 };
 
 static bool in_heap(const void *p)
@@ -30,13 +31,13 @@ static bool in_heap(const void *p)
 	return p < sbrk(0);
 }
 
-static void open_flow(struct flow *f, int fd, bool *ret_first_in_heap)
+static void open_flow(struct flow *f, int fd)
 {
 	heap_before_flow();
 	f->snd = malloc(FIRST);
 	f->rcv = malloc(FIRST);
 	f->fd = fd;
-	*ret_first_in_heap = in_heap(f->snd) || in_heap(f->rcv);
+	f->first_in_heap = in_heap(f->snd) || in_heap(f->rcv);
 	heap_socket_opened(fd);
 	f->snd = realloc(f->snd, GROWN);
 	f->rcv = realloc(f->rcv, GROWN);
@@ -52,60 +53,65 @@ static void close_flow(struct flow *f)
 	f->snd = f->rcv = NULL;
 }
 
-static bool mapped(const struct flow *f, bool first_in_heap)
+static bool mapped(const struct flow *f)
 {
-	return !first_in_heap && !in_heap(f->snd) && !in_heap(f->rcv);
+	return !f->first_in_heap && !in_heap(f->snd) && !in_heap(f->rcv);
+}
+
+/* open and close @n flows one after the other: were all mapped? */
+static bool short_flows_mapped(int n)
+{
+	struct flow f;
+	bool all = true;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		open_flow(&f, 20);
+		all = all && mapped(&f);
+		close_flow(&f);
+	}
+	return all;
 }
 
 static void test_modes(void)
 {
-	struct flow f[8], churn;
-	bool first_in_heap, all = true;
+	struct flow f[8];
 	int i;
 
 	heap_init();
 	heap_sockets(0);
 	ok(!heap_mapping(), "few sockets: buffers from the heap");
 	for (i = 0; i < 3; i++)
-		open_flow(&f[i], 10 + i, &first_in_heap);
+		open_flow(&f[i], 10 + i);
 	ok(in_heap(f[0].snd) && in_heap(f[2].rcv),
 	   "the first three flows have their buffers in the heap");
-	open_flow(&f[3], 13, &first_in_heap);
+	open_flow(&f[3], 13);
 	ok(heap_mapping(), "the fourth socket turns mappings on");
-	open_flow(&f[4], 14, &first_in_heap);
-	ok(mapped(&f[4], first_in_heap), "the fifth flow's buffers are mapped");
+	open_flow(&f[4], 14);
+	ok(mapped(&f[4]), "the fifth flow's buffers are mapped");
 
 	/* a flow with heap buffers closes: its chunks must not serve the
 	 * next flows, which would copy out of them on regrowing */
 	close_flow(&f[0]);
 	heap_sockets(4);
 	ok(heap_mapping(), "four sockets again: still mapping");
-	open_flow(&f[5], 15, &first_in_heap);
-	ok(mapped(&f[5], first_in_heap),
+	open_flow(&f[5], 15);
+	ok(mapped(&f[5]),
 	   "after a heap flow closed, the next flow's buffers are mapped");
 	ok(heap_plugs() > 0, "the freed chunks are held out of play (%u)",
 	   heap_plugs());
-	for (i = 0; i < 50; i++) {
-		open_flow(&churn, 20, &first_in_heap);
-		all = all && mapped(&churn, first_in_heap);
-		close_flow(&churn);
-	}
-	ok(all, "50 short flows next to the heap flows: all mapped");
+	ok(short_flows_mapped(50),
+	   "50 short flows next to the heap flows: all mapped");
 	close_flow(&f[1]);
 	close_flow(&f[2]);
-	for (i = 0; i < 20; i++) {
-		open_flow(&churn, 20, &first_in_heap);
-		all = all && mapped(&churn, first_in_heap);
-		close_flow(&churn);
-	}
-	ok(all, "and after the last heap flows closed");
+	ok(short_flows_mapped(20), "and after the last heap flows closed");
 
 	close_flow(&f[3]);
 	close_flow(&f[4]);
 	heap_sockets(1);
 	ok(!heap_mapping(), "one socket left: back to the heap");
 	ok(heap_plugs() == 0, "the held chunks are freed");
-	open_flow(&f[6], 16, &first_in_heap);
+	open_flow(&f[6], 16);
 	ok(in_heap(f[6].snd) && in_heap(f[6].rcv),
 	   "a new flow's buffers come from the heap again");
 	close_flow(&f[5]);
