@@ -11,6 +11,7 @@
 #include "log.h"
 
 static bool debug_on;
+static bool quiet_on;
 
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
@@ -28,12 +29,14 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	(void)!write(STDERR_FILENO, line, n);
 }
 
+/* Errors and warnings carry their level, so that a log collected by Podman
+ * or RootlessKit can be searched for them; information does not. */
 void log_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("error: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -50,6 +53,8 @@ void log_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet_on)
+		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
@@ -71,7 +76,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("error: ", fmt, ap);
 	va_end(ap);
 	_exit(1);
 }
@@ -79,6 +84,16 @@ void die(const char *fmt, ...)
 void log_set_debug(bool on)
 {
 	debug_on = on;
+}
+
+void log_set_quiet(bool on)
+{
+	quiet_on = on;
+}
+
+bool log_quiet(void)
+{
+	return quiet_on;
 }
 
 bool log_debug_enabled(void)

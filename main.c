@@ -196,6 +196,9 @@ int main(int argc, char *argv[])
 		print_version();
 		return 0;
 	}
+	if (opts.debug)
+		log_set_debug(true);
+	log_set_quiet(opts.quiet);
 	if (opts_check_env(&opts, err, sizeof(err)) < 0)
 		die("%s", err);
 	if (opts.enable_seccomp && seccomp_prepare(opts.enable_sandbox) < 0)
@@ -234,7 +237,8 @@ int main(int argc, char *argv[])
 	/* Start-up (libseccomp's rule compiler most of all) leaves freed
 	 * memory behind in the heap: give it back before idling. */
 	malloc_trim(0);
-	print_summary(&opts);
+	if (!opts.quiet)
+		print_summary(&opts);
 	if (report_ready(opts.ready_fd) < 0)
 		goto fail;
 

@@ -43,6 +43,8 @@ enum {
 	OPT_DISABLE_DNS,
 	OPT_MACADDRESS,
 	OPT_TARGET_TYPE,
+	OPT_DEBUG,
+	OPT_QUIET,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,8 @@ static const struct option long_options[] = {
     {"disable-dns", no_argument, NULL, OPT_DISABLE_DNS},
     {"macaddress", required_argument, NULL, OPT_MACADDRESS},
     {"target-type", required_argument, NULL, OPT_TARGET_TYPE},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -107,8 +111,17 @@ static const char usage[] =
     "      --macaddress=MAC      MAC address of the TAP device (needs -c)\n"
     "      --target-type=TYPE    netns (default), or bess: the target is a\n"
     "                            UNIX seqpacket socket path (User Mode Linux)\n"
+    "      --debug               print debug messages (dropped frames, guest\n"
+    "                            errors) on stderr\n"
+    "      --quiet               print no start-up summary and no information\n"
+    "                            messages: only warnings and errors\n"
     "  -h, --help                show this help and exit\n"
-    "  -v, --version             show version information and exit\n";
+    "  -v, --version             show version information and exit\n"
+    "\n"
+    "Environment: SLIRP4NETNS_DEBUG (when set, as --debug),\n"
+    "SLIRP4NETNS_NO_GSO (when set, no GSO frames to the namespace).\n"
+    "Manual: slirp4netns(1), \"man slirp4netns\": the API socket, the\n"
+    "sandbox, examples, files and troubleshooting.\n";
 
 const char *opts_usage(void)
 {
@@ -333,6 +346,12 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 				    "--target-type \"%s\": must be netns or "
 				    "bess",
 				    arg);
+		break;
+	case OPT_DEBUG:
+		o->debug = true;
+		break;
+	case OPT_QUIET:
+		o->quiet = true;
 		break;
 	}
 	return 0;

@@ -277,7 +277,7 @@ is "$(api go "$LIST")" '{"return":{"entries":[]}}' "... and serves on it"
 
 run_s4n -c -a "$SOCK" "$GUEST_PID" tap1
 is "$RUN_STATUS" 1 "a live socket is not taken over: exit 1"
-is "$RUN_ERR" "slirp4netns: --api-socket \"$SOCK\": in use by a running process" \
+is "$RUN_ERR" "slirp4netns: error: --api-socket \"$SOCK\": in use by a running process" \
 	"... with one line naming the path"
 is "$(api go "$LIST")" '{"return":{"entries":[]}}' \
 	"... and the running daemon still serves"
@@ -285,19 +285,19 @@ is "$(api go "$LIST")" '{"return":{"entries":[]}}' \
 echo precious >"$S4N_TMP/file"
 run_s4n -c -a "$S4N_TMP/file" "$GUEST_PID" tap1
 is "$RUN_STATUS" 1 "an existing regular file: exit 1"
-is "$RUN_ERR" "slirp4netns: --api-socket \"$S4N_TMP/file\": exists and is not a socket" \
+is "$RUN_ERR" "slirp4netns: error: --api-socket \"$S4N_TMP/file\": exists and is not a socket" \
 	"... with one line"
 is "$(cat "$S4N_TMP/file")" precious "... and the file is left alone"
 
 long="$S4N_TMP/$(printf '%0100d' 0).sock"
 run_s4n -c -a "$long" "$GUEST_PID" tap1
 is "$RUN_STATUS" 1 "a path longer than sun_path: exit 1"
-is "$RUN_ERR" "slirp4netns: --api-socket \"$long\": path too long (max 107 bytes)" \
+is "$RUN_ERR" "slirp4netns: error: --api-socket \"$long\": path too long (max 107 bytes)" \
 	"... with one clear line"
 nok "... and nothing is created" test -e "$long"
 run_s4n -c -a "$S4N_TMP/no/such/dir/api.sock" "$GUEST_PID" tap1
 is "$RUN_STATUS" 1 "a missing directory: exit 1"
-like "$RUN_ERR" '^slirp4netns: --api-socket "[^"]*": No such file or directory$' \
+like "$RUN_ERR" '^slirp4netns: error: --api-socket "[^"]*": No such file or directory$' \
 	"... with one line"
 
 is "$(api go "$(add tcp6 ::1 8443 "" 80)")" \

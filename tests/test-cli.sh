@@ -22,7 +22,7 @@ for opt in --configure --exit-fd --ready-fd --mtu --enable-ipv6 \
 	--api-socket --cidr --cidr6 --ipv6-random --disable-host-loopback \
 	--netns-type --userns-path --enable-sandbox --enable-seccomp \
 	--outbound-addr --outbound-addr6 --disable-dns --macaddress \
-	--target-type --help --version; do
+	--target-type --debug --quiet --help --version; do
 	has "$RUN_OUT" "$opt" "--help lists $opt"
 done
 run_s4n -h
@@ -55,8 +55,9 @@ left_behind()
 }
 
 # bad [--user U] NAME WORDS ARGS... - the daemon must refuse ARGS: exit 1,
-# one stderr line that contains each comma-separated word of WORDS (case
-# does not matter), and nothing left behind.
+# one stderr line, prefixed "slirp4netns: error: ", that contains each
+# comma-separated word of WORDS (case does not matter), and nothing left
+# behind.
 bad()
 {
 	local user=() name words line w missing=
@@ -73,6 +74,7 @@ bad()
 	for w in "${wl[@]}"; do
 		grep -q -i -F -e "$w" <<<"$line" || missing+=" '$w'"
 	done
+	[[ $line == "slirp4netns: error: "* ]] || missing+=" 'error:' prefix"
 	if [ "$(grep -c '' <<<"$line")" = 1 ] && [ -n "$line" ] &&
 		[ -z "$missing" ]; then
 		pass "$name: one line naming $words"

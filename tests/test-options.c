@@ -190,7 +190,8 @@ static void test_usage(void)
 	    "--outbound-addr",	"--outbound-addr6",
 	    "--disable-dns",	"--macaddress",
 	    "--target-type",	"--help",
-	    "--version",
+	    "--version",	"--debug",
+	    "--quiet",
 	};
 	size_t i;
 
@@ -199,11 +200,23 @@ static void test_usage(void)
 		   words[i]);
 }
 
+static void test_logging(void)
+{
+	ok(parse("1", NULL) == 0 && !o.debug && !o.quiet,
+	   "no --debug, no --quiet by default");
+	ok(parse("--debug", "1", NULL) == 0 && o.debug && !o.quiet, "--debug");
+	ok(parse("--quiet", "1", NULL) == 0 && o.quiet && !o.debug, "--quiet");
+	ok(parse("--quiet", "--debug", "1", NULL) == 0 && o.quiet && o.debug,
+	   "--quiet --debug: both (debug messages, no summary)");
+	bad("--debug", "--debug=1", "1", NULL);
+}
+
 int main(void)
 {
 	test_defaults();
 	test_values();
 	test_errors();
 	test_usage();
+	test_logging();
 	return done_testing();
 }

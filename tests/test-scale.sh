@@ -243,7 +243,9 @@ is "$HELD" "held ok=$n_ok of $n_ok" \
 secs=$((SECONDS - t0))
 warns=$(grep -c 'file descriptors' "$DAEMON_LOG" || true)
 diag "\"file descriptors\" warnings: $warns in about $secs s"
-if ours_only "rate-limited warning" 1; then
+if ours_only "rate-limited warning" 2; then
+	like "$(grep -m 1 'file descriptors' "$DAEMON_LOG")" \
+		'^slirp4netns: warning: ' "the warning says 'warning: '"
 	# One line per 5 s at most: 2 for a burst shorter than 5 s.
 	max=$((secs / 5 + 2))
 	if [ "$warns" -ge 1 ] && [ "$warns" -le "$max" ]; then
