@@ -6,14 +6,8 @@
  *
  * libslirp asks for its sockets' events on every iteration
  * (slirp_pollfds_fill(), see libslirp.h) and reads the answers back
- * (slirp_pollfds_poll()). Handing those fds to poll() each time costs the
- * kernel O(connections) per wake-up, which is what makes slirp4netns slow
- * with many flows open. Instead this file keeps an epoll set that mirrors
- * what libslirp asks for: an fd's registration changes only when its
- * events do. An fd that libslirp stops asking for is dropped from the set
- * lazily, the first time it reports an event nobody wants. glib's own fds
- * (the TAP, the API's sockets) are in the same set, and glib's poll() is
- * replaced by one epoll_wait() on it (gpoll()).
+ * (slirp_pollfds_poll()); both go through the wait set (waitset.c), an
+ * epoll set that mirrors libslirp's wishes and also answers glib's poll.
  *
  * What remains O(connections) is libslirp's own walk over its sockets in
  * both calls, some 7 to 10 ns per socket. So the walk in
@@ -55,11 +49,7 @@
 #include "slirp4netns.h"
 #include "tap.h"
 #include "util.h"
-
-/* epoll events collected per dispatch; more wait for the next one */
-#define EP_BATCH 256
-/* ... of which gpoll() reads this many first, on the stack */
-#define EP_FIRST 8
+#include "waitset.h"
 
 /* memory is given back to the kernel (malloc_trim) a while after this
  * many of libslirp's sockets closed */
@@ -80,12 +70,6 @@
 struct refusals {
 	uint64_t count;	    /* since the last warning */
 	int64_t warn_after; /* no warning before this time */
-};
-
-/* an fd of glib's in the epoll set, see gpoll() */
-struct gfd {
-	int fd;
-	uint32_t events;
 };
 
 /* a timer created by libslirp through timer_new_opaque() */
@@ -115,32 +99,15 @@ struct slirp_source {
 	int nctl;
 };
 
-/* The mirror is indexed by fd and kept small, because libslirp calls
- * back into it once per socket on every fill and poll: with 10,000 flows
- * open those calls are most of a wake-up's cost, and two bytes and a bit
- * per fd stay in the CPU's caches. Events are stored as epoll bits, which
- * all fit in a byte (EPOLLIN..EPOLLHUP). */
+/* The loop's state beside libslirp's: what it waits on, its timers and
+ * its memory and descriptor bookkeeping. */
 struct s4n_core {
-	int epfd;
-	uint8_t *want;	      /* events registered; 0: not in the set */
-	uint8_t *rev;	      /* SLIRP_POLL_* seen in this dispatch */
-	unsigned long *asked; /* the last fill asked for this fd */
-	size_t nent;	      /* entries in each of the three */
-	bool dirty;	      /* libslirp's wishes may have changed */
-	bool frames_only;     /* ... through frames alone (see spin()) */
-	unsigned int nasked;  /* sockets the last fill asked for */
-	unsigned int nasking; /* ... counted by the fill running */
-	int64_t fill_us;      /* how long the last fill took */
-	int64_t deadline_us;  /* call slirp_pollfds_poll() by then */
-	int ready[EP_BATCH];
-	int nready;
-	/* events for libslirp's sockets from the last gpoll(); EP_BATCH
-	 * entries in a mapping of their own: pages only as far as used */
-	struct epoll_event *stash;
-	int nstash;
-	struct gfd *gfds; /* glib's fds in the epoll set */
-	unsigned int ngfds;
-	bool rebuild_failed; /* warned about it */
+	struct waitset *ws;
+	bool dirty;	     /* libslirp's wishes may have changed */
+	bool frames_only;    /* ... through frames alone (see spin()) */
+	unsigned int nasked; /* sockets the last fill asked for */
+	int64_t fill_us;     /* how long the last fill took */
+	int64_t deadline_us; /* call slirp_pollfds_poll() by then */
 	struct s4n_timer *timers;
 	struct slirp_source *src;
 	/* running out of file descriptors (see check_refused()) */
@@ -167,119 +134,6 @@ static void quit(struct s4n_ctx *ctx, int status)
 	g_main_loop_quit(ctx->loop);
 }
 
-/* --- epoll mirror of libslirp's fds ------------------------------------ */
-
-static uint32_t slirp_to_epoll(int events)
-{
-	uint32_t ev = 0;
-
-	if (events & SLIRP_POLL_IN)
-		ev |= EPOLLIN;
-	if (events & SLIRP_POLL_OUT)
-		ev |= EPOLLOUT;
-	if (events & SLIRP_POLL_PRI)
-		ev |= EPOLLPRI;
-	return ev; /* EPOLLERR and EPOLLHUP are always reported */
-}
-
-static int epoll_to_slirp(uint32_t ev)
-{
-	int events = 0;
-
-	if (ev & EPOLLIN)
-		events |= SLIRP_POLL_IN;
-	if (ev & EPOLLOUT)
-		events |= SLIRP_POLL_OUT;
-	if (ev & EPOLLPRI)
-		events |= SLIRP_POLL_PRI;
-	if (ev & EPOLLERR)
-		events |= SLIRP_POLL_ERR;
-	if (ev & EPOLLHUP)
-		events |= SLIRP_POLL_HUP;
-	return events;
-}
-
-#define LONG_BITS (8 * sizeof(unsigned long))
-
-static bool asked_test(const struct s4n_core *c, int fd)
-{
-	return c->asked[fd / LONG_BITS] & (1UL << (fd % LONG_BITS));
-}
-
-/* make room in the mirror for @fd */
-static void mirror_grow(struct s4n_core *c, int fd)
-{
-	/* whole words of the bitmap */
-	size_t n = (MAX(c->nent * 2, (size_t)fd + 64) + LONG_BITS - 1) &
-		   ~(LONG_BITS - 1);
-	size_t old_words = c->nent / LONG_BITS, words = n / LONG_BITS;
-
-	c->want = g_realloc(c->want, n);
-	c->rev = g_realloc(c->rev, n);
-	c->asked = g_renew(unsigned long, c->asked, words);
-	memset(c->want + c->nent, 0, n - c->nent);
-	memset(c->rev + c->nent, 0, n - c->nent);
-	memset(c->asked + old_words, 0, (words - old_words) * sizeof(long));
-	c->nent = n;
-}
-
-static void mirror_drop(struct s4n_core *c, int fd)
-{
-	if (fd < 0 || (size_t)fd >= c->nent)
-		return;
-	if (c->want[fd])
-		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
-	c->want[fd] = 0;
-}
-
-/* add_poll_cb()'s rare case: @fd's registration changes */
-static __attribute__((noinline)) void register_fd(struct s4n_core *c, int fd,
-						  uint32_t events)
-{
-	struct epoll_event ev = {.events = events, .data.u64 = (uint32_t)fd};
-	int op;
-
-	if ((size_t)fd >= c->nent)
-		mirror_grow(c, fd);
-	c->asked[fd / LONG_BITS] |= 1UL << (fd % LONG_BITS);
-	op = c->want[fd] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-	if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
-		/* our mirror was wrong (an fd closed and reused behind our
-		 * back): the other operation is the right one */
-		op = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-		if (epoll_ctl(c->epfd, op, fd, &ev) < 0) {
-			log_debug("epoll_ctl fd %d: %s", fd, g_strerror(errno));
-			c->want[fd] = 0;
-			return;
-		}
-	}
-	c->want[fd] = (uint8_t)events;
-}
-
-/* SlirpAddPollCb: called by slirp_pollfds_fill() for each fd it wants.
- * With 10,000 flows this runs 10,000 times per wake-up: the common case
- * (nothing changed) is kept to a few instructions, without a call. */
-static int add_poll_cb(int fd, int events, void *opaque)
-{
-	struct s4n_core *c = opaque;
-	uint32_t ev = slirp_to_epoll(events);
-
-	c->nasking++;
-	if ((size_t)fd < c->nent && c->want[fd] == ev) {
-		c->asked[fd / LONG_BITS] |= 1UL << (fd % LONG_BITS);
-		return fd;
-	}
-	register_fd(c, fd, ev);
-	return fd;
-}
-
-/* SlirpGetREventsCb: called by slirp_pollfds_poll() with add_poll_cb()'s
- * return value; @opaque is the core's rev array */
-static int get_revents_cb(int idx, void *opaque)
-{
-	return ((const uint8_t *)opaque)[idx];
-}
-
 /* ask libslirp again which fds and when it wants to be called */
 static void refill(struct s4n_ctx *ctx)
 {
@@ -287,11 +141,9 @@ static void refill(struct s4n_ctx *ctx)
 	uint32_t timeout = UINT32_MAX;
 	int64_t start = g_get_monotonic_time();
 
-	if (c->asked)
-		memset(c->asked, 0, c->nent / 8);
-	c->nasking = 0;
-	slirp_pollfds_fill(ctx->slirp, &timeout, add_poll_cb, c);
-	c->nasked = c->nasking;
+	waitset_fill_begin(c->ws);
+	slirp_pollfds_fill(ctx->slirp, &timeout, waitset_add_poll_cb, c->ws);
+	c->nasked = waitset_fill_end(c->ws);
 	heap_sockets(c->nasked);
 	/* only spin() needs the fill's length, and only with many sockets */
 	c->fill_us =
@@ -304,248 +156,6 @@ static void refill(struct s4n_ctx *ctx)
 		c->deadline_us = INT64_MAX;
 	else
 		c->deadline_us = start + timeout * 1000LL;
-}
-
-/* read the epoll set's events into the mirror; drop unwanted fds */
-static void collect_events(struct s4n_core *c)
-{
-	int i;
-
-	c->nready = 0;
-	for (i = 0; i < c->nstash; i++) {
-		int fd = (int)c->stash[i].data.u64;
-
-		if (!asked_test(c, fd)) {
-			mirror_drop(c, fd);
-			continue;
-		}
-		c->rev[fd] = (uint8_t)epoll_to_slirp(c->stash[i].events);
-		c->ready[c->nready++] = fd;
-	}
-	c->nstash = 0;
-}
-
-static void clear_events(struct s4n_core *c)
-{
-	int i;
-
-	for (i = 0; i < c->nready; i++)
-		c->rev[c->ready[i]] = 0;
-	c->nready = 0;
-}
-
-/* --- glib's poll, through the epoll set --------------------------------- */
-
-/*
- * glib polls its fds (the TAP, the API's sockets, its own eventfd, the
- * epoll set's fd) with poll(2) on every iteration, and the epoll set then
- * needed an epoll_wait() of its own: two system calls per wake-up, and a
- * poll() that looks at every fd. gpoll() takes poll()'s place: glib's fds
- * sit in the epoll set too, marked GLIB_TAG, and one epoll_wait() answers
- * for both. Events for libslirp's sockets are kept for collect_events(),
- * and shown to glib as the epoll fd being readable.
- *
- * glib takes its fds out of its list before it closes them; the next call
- * takes them out of the set, unless the number belongs to one of
- * libslirp's sockets by then. Closing an fd takes it out of the set as
- * well, unless another descriptor still refers to the same file: such a
- * left-over entry would report events for a number nobody polls on every
- * call, so the set is built anew when one shows up (rebuild_set()).
- */
-#define GLIB_TAG (1ULL << 32)
-
-static struct s4n_core *gpoll_core; /* a GPollFunc has no user data */
-
-static uint32_t gio_to_epoll(gushort ev)
-{
-	return (ev & G_IO_IN ? EPOLLIN : 0) | (ev & G_IO_OUT ? EPOLLOUT : 0) |
-	       (ev & G_IO_PRI ? EPOLLPRI : 0);
-}
-
-static gushort epoll_to_gio(uint32_t ev)
-{
-	return (ev & EPOLLIN ? G_IO_IN : 0) | (ev & EPOLLOUT ? G_IO_OUT : 0) |
-	       (ev & EPOLLPRI ? G_IO_PRI : 0) | (ev & EPOLLERR ? G_IO_ERR : 0) |
-	       (ev & EPOLLHUP ? G_IO_HUP : 0);
-}
-
-static bool gfds_same(const struct s4n_core *c, const GPollFD *ufds, guint n)
-{
-	guint i;
-
-	if (n != c->ngfds)
-		return false;
-	for (i = 0; i < n; i++)
-		if (ufds[i].fd != c->gfds[i].fd ||
-		    gio_to_epoll(ufds[i].events) != c->gfds[i].events)
-			return false;
-	return true;
-}
-
-/* all events asked for @fd in @list (glib may list an fd twice) */
-static uint32_t gfds_events(const struct gfd *list, guint n, int fd,
-			    bool *ret_listed)
-{
-	uint32_t ev = 0;
-	guint i;
-
-	*ret_listed = false;
-	for (i = 0; i < n; i++) {
-		if (list[i].fd == fd) {
-			ev |= list[i].events;
-			*ret_listed = true;
-		}
-	}
-	return ev;
-}
-
-static void gfd_set(struct s4n_core *c, int op, int fd, uint32_t events)
-{
-	struct epoll_event ev = {.events = events,
-				 .data.u64 = GLIB_TAG | (uint32_t)fd};
-	int alt = op == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-
-	if (epoll_ctl(c->epfd, op, fd, &ev) < 0 &&
-	    epoll_ctl(c->epfd, alt, fd, &ev) < 0)
-		log_debug("epoll_ctl glib fd %d: %s", fd, g_strerror(errno));
-}
-
-/* bring the epoll set in line with glib's new list */
-static void gfds_sync(struct s4n_core *c, const GPollFD *ufds, guint n)
-{
-	struct gfd *next = g_new(struct gfd, n);
-	guint i;
-	bool listed, had;
-
-	for (i = 0; i < n; i++) {
-		next[i].fd = ufds[i].fd;
-		next[i].events = gio_to_epoll(ufds[i].events);
-	}
-	for (i = 0; i < c->ngfds; i++) {
-		int fd = c->gfds[i].fd;
-
-		(void)gfds_events(next, n, fd, &listed);
-		if (listed || fd == c->epfd)
-			continue;
-		if ((size_t)fd < c->nent && c->want[fd])
-			continue; /* libslirp's now */
-		(void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
-	}
-	for (i = 0; i < n; i++) {
-		int fd = next[i].fd;
-		uint32_t want = gfds_events(next, n, fd, &listed);
-		uint32_t old = gfds_events(c->gfds, c->ngfds, fd, &had);
-
-		if (fd < 0 || fd == c->epfd || (had && old == want))
-			continue;
-		gfd_set(c, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, want);
-	}
-	g_free(c->gfds);
-	c->gfds = next;
-	c->ngfds = n;
-}
-
-/* a new epoll set in the old one's place, from the mirror and glib's list */
-static void rebuild_set(struct s4n_core *c)
-{
-	int fd = epoll_create1(EPOLL_CLOEXEC);
-	guint i;
-
-	log_debug("an fd glib closed is still in the epoll set: rebuilding");
-	if (fd < 0 || dup3(fd, c->epfd, O_CLOEXEC) < 0) {
-		if (!c->rebuild_failed)
-			log_warn("cannot rebuild the epoll set: %s",
-				 g_strerror(errno));
-		c->rebuild_failed = true;
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	close(fd);
-	for (i = 0; i < c->nent; i++) {
-		struct epoll_event ev = {.events = c->want[i], .data.u64 = i};
-
-		if (c->want[i] &&
-		    epoll_ctl(c->epfd, EPOLL_CTL_ADD, (int)i, &ev) < 0)
-			c->want[i] = 0;
-	}
-	for (i = 0; i < c->ngfds; i++) {
-		int gfd = c->gfds[i].fd;
-		bool listed;
-
-		if (gfd >= 0 && gfd != c->epfd)
-			gfd_set(c, EPOLL_CTL_ADD, gfd,
-				gfds_events(c->gfds, c->ngfds, gfd, &listed));
-	}
-}
-
-/* hand @k events to glib's @ufds or to the stash (which @evs may be part
- * of, from c->nstash on); Return: false if one was for an fd glib closed */
-static bool sort_events(struct s4n_core *c, GPollFD *ufds, guint n,
-			const struct epoll_event *evs, int k)
-{
-	bool fresh = true;
-	int i;
-	guint j;
-
-	for (i = 0; i < k; i++) {
-		uint64_t d = evs[i].data.u64;
-		bool seen = false;
-
-		if (!(d & GLIB_TAG)) {
-			c->stash[c->nstash++] = evs[i];
-			continue;
-		}
-		for (j = 0; j < n; j++) {
-			if (ufds[j].fd != (int)(uint32_t)d)
-				continue;
-			ufds[j].revents |=
-			    epoll_to_gio(evs[i].events) &
-			    (ufds[j].events | G_IO_ERR | G_IO_HUP);
-			seen = true;
-		}
-		fresh = fresh && seen;
-	}
-	return fresh;
-}
-
-/* a GPollFunc: poll(2)'s contract, answered from the epoll set. A few
- * events are read on the stack first, so that an idle daemon, which only
- * sees glib's, never touches the stash's pages. */
-static gint gpoll(GPollFD *ufds, guint n, gint timeout)
-{
-	struct s4n_core *c = gpoll_core;
-	struct epoll_event first[EP_FIRST];
-	int k, ready = 0;
-	bool fresh;
-	guint j;
-
-	if (!gfds_same(c, ufds, n))
-		gfds_sync(c, ufds, n);
-	for (j = 0; j < n; j++)
-		ufds[j].revents = 0;
-	k = epoll_wait(c->epfd, first, EP_FIRST, timeout);
-	if (k < 0)
-		return -1;
-	c->nstash = 0;
-	fresh = sort_events(c, ufds, n, first, k);
-	if (k == EP_FIRST) {
-		k = epoll_wait(c->epfd, c->stash + c->nstash,
-			       EP_BATCH - c->nstash, 0);
-		if (k > 0)
-			fresh =
-			    sort_events(c, ufds, n, c->stash + c->nstash, k) &&
-			    fresh;
-	}
-	if (!fresh)
-		rebuild_set(c);
-	for (j = 0; j < n; j++) {
-		if (ufds[j].fd == c->epfd && c->nstash)
-			ufds[j].revents = G_IO_IN;
-		if (ufds[j].revents)
-			ready++;
-	}
-	return ready;
 }
 
 /* --- libslirp timers ---------------------------------------------------- */
@@ -619,8 +229,7 @@ static __attribute__((noinline)) void release_stack(void)
 static void release_idle(struct s4n_ctx *ctx)
 {
 	tap_idle(ctx->tap);
-	(void)madvise(ctx->core->stash, EP_BATCH * sizeof(*ctx->core->stash),
-		      MADV_DONTNEED);
+	waitset_idle(ctx->core->ws);
 	release_stack();
 	malloc_trim(0);
 	ctx->core->released = true;
@@ -648,7 +257,7 @@ static bool spin(struct s4n_ctx *ctx)
 {
 	struct s4n_core *c = ctx->core;
 	struct pollfd pfd[2] = {
-	    {.fd = c->epfd, .events = POLLIN},
+	    {.fd = waitset_fd(c->ws), .events = POLLIN},
 	    {.fd = tap_fd(ctx->tap), .events = POLLIN},
 	};
 	int64_t end = g_get_monotonic_time() + MIN(c->fill_us, SPIN_MAX_US);
@@ -781,7 +390,7 @@ static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
 	if (!syns || c->sockets_opened - opened_before >= syns)
 		return;
 	/* libslirp failed on its own: the system's limit, say */
-	fd = fcntl(c->epfd, F_DUPFD_CLOEXEC, 0);
+	fd = fcntl(waitset_fd(c->ws), F_DUPFD_CLOEXEC, 0);
 	if (fd >= 0) {
 		close(fd);
 		return;
@@ -798,7 +407,7 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	struct slirp_source *s = (struct slirp_source *)base;
 	struct s4n_ctx *ctx = s->ctx;
 	struct s4n_core *c = ctx->core;
-	bool walked, fired, frames = false;
+	bool walked = false, fired, frames = false;
 
 	(void)cb;
 	(void)data;
@@ -812,21 +421,20 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 		if (rc < 0)
 			tap_gone(ctx, rc);
 	}
-	/* gpoll() kept events for libslirp's sockets */
+	/* waitset_poll() kept events for libslirp's sockets and owned fds */
 	if (g_source_query_unix_fd(base, s->ep_tag))
-		collect_events(c);
+		walked = waitset_collect(c->ws) > 0;
 	/* Also when only frames came in: libslirp sends what waited for
 	 * the guest's ARP reply from here (if_start()). */
 	/* Without events, libslirp's walk over every socket would find
 	 * nothing: "select_error" skips it and still runs its timers and
 	 * its output queue. */
-	walked = c->nready > 0;
 	if (walked || frames) {
 		c->busy_us = g_source_get_time(base);
 		c->released = false;
 	}
-	slirp_pollfds_poll(ctx->slirp, !walked, get_revents_cb, c->rev);
-	clear_events(c);
+	slirp_pollfds_poll(ctx->slirp, !walked, waitset_revents_cb, c->ws);
+	waitset_clear(c->ws);
 	fired = run_timers(ctx);
 	c->dirty = true;
 	c->frames_only = !walked && !fired && c->nasked >= SPIN_MIN_SOCKETS;
@@ -899,21 +507,11 @@ static void timer_mod_cb(void *timer, int64_t expire_ms, void *opaque)
 	((struct s4n_timer *)timer)->expire_ms = MAX(expire_ms, 0);
 }
 
-/* libslirp created @fd, or is about to close it: closing took (or takes)
- * any earlier socket of that number out of the epoll set, so only the
- * mirror needs to forget it, as the number may come back for another
- * socket */
-static void forget_poll_fd(struct s4n_core *c, int fd)
-{
-	if (fd >= 0 && (size_t)fd < c->nent)
-		c->want[fd] = 0;
-}
-
 static void register_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 
-	forget_poll_fd(ctx->core, fd);
+	waitset_forget(ctx->core->ws, fd);
 	ctx->core->sockets_opened++;
 	heap_socket_opened(fd);
 	tap_socket_opened(ctx->tap);
@@ -936,7 +534,7 @@ static void unregister_poll_fd_cb(int fd, void *opaque)
 	struct s4n_ctx *ctx = opaque;
 	struct s4n_core *c = ctx->core;
 
-	forget_poll_fd(c, fd);
+	waitset_forget(c->ws, fd);
 	heap_socket_closed(fd);
 	c->fdres_low = true;
 	if (++c->closed_since_trim >= TRIM_AFTER_CLOSES && !c->trim_src)
@@ -1149,9 +747,8 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
 
-	c->stash = util_map(EP_BATCH * sizeof(*c->stash));
-	c->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (c->epfd < 0) {
+	c->ws = waitset_new();
+	if (!c->ws) {
 		log_error("epoll_create1: %s", g_strerror(errno));
 		return -1;
 	}
@@ -1171,12 +768,11 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	 * each change wakes the loop once more through its eventfd. The
 	 * dispatch never runs the loop itself, so it cannot recurse. */
 	g_source_set_can_recurse(&s->base, TRUE);
-	s->ep_tag = g_source_add_unix_fd(&s->base, c->epfd, G_IO_IN);
+	s->ep_tag = g_source_add_unix_fd(&s->base, waitset_fd(c->ws), G_IO_IN);
 	if (!bess)
 		s->tap_tag = g_source_add_unix_fd(&s->base, tapfd, G_IO_IN);
 	g_source_attach(&s->base, NULL);
-	gpoll_core = c;
-	g_main_context_set_poll_func(NULL, gpoll);
+	waitset_use_for_glib(c->ws);
 	return add_exit_sources(ctx);
 }
 
@@ -1209,22 +805,12 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->bess_fd);
 		util_sockfile_remove(&c->bess_file);
 	}
-	if (gpoll_core == c) {
-		g_main_context_set_poll_func(NULL, NULL);
-		gpoll_core = NULL;
-	}
-	if (c->epfd >= 0)
-		close(c->epfd);
+	waitset_free(c->ws);
 	if (c->sigfd >= 0)
 		close(c->sigfd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	util_fdres_free();
-	g_free(c->gfds);
-	util_unmap(c->stash, EP_BATCH * sizeof(*c->stash));
-	g_free(c->want);
-	g_free(c->rev);
-	g_free(c->asked);
 	g_free(c);
 	if (ctx->loop)
 		g_main_loop_unref(ctx->loop);
