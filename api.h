@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* api.h - the JSON API on the --api-socket UNIX socket
+/* api.h - the API's pure core: one request's bytes in, one reply out
  *
  * Copyright (C) 2026 The slirp4netns authors
  *
- * Two halves: the socket side (api_socket_open(), api_server_start(),
- * api_server_stop()), called by main(), and a pure core (api_core_*(),
- * api_frame_next()) that turns one request's bytes into one reply without
- * touching a socket, called by the socket side, the unit tests and the
- * fuzzer.
+ * The core (api_core_*(), api_frame_next()) turns one request's bytes into
+ * one reply without touching a socket; it is called by the socket side
+ * (apiserver.c), the unit tests and the fuzzer.
  */
 #ifndef S4N_API_H
 #define S4N_API_H
@@ -23,42 +21,6 @@
 #define API_MAX_REQUEST 4096
 /* Most forwards at once: bounds the table and the list_hostfwd reply */
 #define API_MAX_FORWARDS 65536
-
-/* ---- socket side, for main() ------------------------------------------ */
-
-/**
- * api_socket_open() - create the listening socket for --api-socket. Called
- * by main() before the sandbox and before the ready-fd is written, so that
- * a client can connect as soon as it is told the network is ready.
- * @path:	socket path, bound with the caller's umask; a stale socket file
- *		is replaced, a live one or any other kind of file is refused
- *
- * Return: a non-blocking, close-on-exec listening fd, or -1 after logging
- * one line naming the option and the path.
- */
-int api_socket_open(const char *path);
-
-/**
- * api_server_start() - serve the API from the default main context. Called
- * by main() once ctx->slirp exists, before the sandbox (it opens the
- * directory of @path, so that api_server_stop() can remove the socket file
- * after a pivot_root).
- * @ctx:	daemon context; forwards go to ctx->slirp, counters to ctx->stats
- * @listen_fd:	fd from api_socket_open(); ownership passes to the server
- * @path:	the path it was bound to
- *
- * Return: the server, never NULL.
- */
-struct api_server *api_server_start(struct s4n_ctx *ctx, int listen_fd,
-				    const char *path);
-
-/**
- * api_server_stop() - close the listener and every client, and remove the
- * socket file if it is still the one we bound. Forwards are left to
- * slirp_cleanup(). Called by main() on every exit path, before
- * s4n_ctx_fini(). NULL is a no-op.
- */
-void api_server_stop(struct api_server *api);
 
 /* ---- pure core, for the socket side, unit tests and the fuzzer ---------- */
 
@@ -89,6 +51,14 @@ struct api_fwd_ops {
 };
 
 struct api_core;
+
+/**
+ * api_sockaddr_len() - the length of @a's address for its family, for the
+ * forward operations' calls into libslirp.
+ *
+ * Return: sizeof(struct sockaddr_in) or sizeof(struct sockaddr_in6).
+ */
+socklen_t api_sockaddr_len(const union api_sockaddr *a);
 
 /**
  * api_core_new() - create the request handler and its forward table.

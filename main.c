@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -36,14 +37,14 @@
 #ifdef S4N_SANITIZERS
 #include <sanitizer/lsan_interface.h>
 #endif
-#include "api.h"
-#include "bess.h"
+#include "apiserver.h"
 #include "log.h"
 #include "nstap.h"
 #include "options.h"
 #include "sandbox.h"
 #include "seccompfilter.h"
 #include "slirp4netns.h"
+#include "unixsock.h"
 #include "util.h"
 
 static void print_version(void)
@@ -111,11 +112,14 @@ static int open_target(const struct s4n_opts *opts, int *ret_fd)
 
 	if (opts->target_type == S4N_TARGET_NETNS)
 		return nstap_open(opts, ret_fd);
-	fd = bess_listen(opts->target);
+	/* a BESS peer (User Mode Linux's vector "bess" transport) connects
+	 * once and sends one Ethernet frame per message */
+	fd = unixsock_listen(opts->target, SOCK_SEQPACKET, 1);
 	if (fd < 0) {
 		log_error("--target-type=bess \"%s\": %s", opts->target,
-			  fd == -EEXIST ? "exists and is not a socket"
-					: strerror(-fd));
+			  fd == -EEXIST	      ? "exists and is not a socket"
+			  : fd == -EADDRINUSE ? "in use by a running process"
+					      : strerror(-fd));
 		return -1;
 	}
 	*ret_fd = fd;

@@ -34,6 +34,10 @@ connect_peer()
 
 connect_peer
 ok "the BESS socket is a socket" test -S "$sock"
+run_s4n --target-type=bess "$sock"
+is "$RUN_STATUS" 1 "bess: a socket another daemon listens on is not taken over"
+has "$RUN_ERR" "\"$sock\": in use by a running process" "... and says so"
+ok "... and the live socket is left in place" test -S "$sock"
 ok "guest: address on tap0" guest ip addr add 10.0.2.100/24 dev tap0
 ok "guest: tap0 up" guest ip link set tap0 up
 ok "guest: default route" guest ip route add default via 10.0.2.2
