@@ -368,38 +368,3 @@ ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 	*pos += n;
 	return (ssize_t)flen;
 }
-
-bool frame_frag_ok(struct frame_frag_guard *g, const uint8_t *f, size_t len)
-{
-	const uint8_t *ip = f + FRAME_ETH_LEN;
-	uint16_t frag, id;
-	unsigned int i;
-
-	if (len < FRAME_ETH_LEN + 20 || get16(f + 12) != ETHERTYPE_IPV4)
-		return true;
-	frag = get16(ip + 6);
-	if (!(frag & 0x3fff))
-		return true; /* not a fragment */
-	id = get16(ip + 4);
-	for (i = 0; i < FRAME_FRAG_KEYS; i++) {
-		if (g->key[i].used && g->key[i].id == id &&
-		    g->key[i].proto == ip[9] &&
-		    !memcmp(g->key[i].addrs, ip + 12, 8))
-			break;
-	}
-	if (frag & 0x2000) { /* more fragments follow: remember it */
-		if (i == FRAME_FRAG_KEYS) {
-			i = g->next++ % FRAME_FRAG_KEYS;
-			memcpy(g->key[i].addrs, ip + 12, 8);
-			g->key[i].id = id;
-			g->key[i].proto = ip[9];
-			g->key[i].used = 1;
-		}
-		return true;
-	}
-	/* the last fragment: only after one of its datagram */
-	if (i == FRAME_FRAG_KEYS)
-		return false;
-	g->key[i].used = 0;
-	return true;
-}

@@ -84,32 +84,4 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 			size_t *pos, uint8_t *out, size_t outlen);
 
-/*
- * struct frame_frag_guard - the IPv4 datagrams whose non-last fragments
- * the guest sent lately: (source, destination, id, protocol), in a ring.
- */
-#define FRAME_FRAG_KEYS 128
-struct frame_frag_guard {
-	struct {
-		uint8_t addrs[8];
-		uint16_t id;
-		uint8_t proto;
-		uint8_t used;
-	} key[FRAME_FRAG_KEYS];
-	unsigned int next;
-};
-
-/**
- * frame_frag_ok() - whether an IPv4 frame from the guest may go to
- * libslirp. A last fragment (offset, no more-fragments bit) is refused
- * unless an earlier fragment of its datagram came first: Debian's libslirp
- * 4.7.0 crashes on a lone last fragment (found by fuzz-frame, see
- * tests/corpus/frame/lone-last-fragment). The guest's kernel sends the
- * fragments of a datagram in order, so real traffic is not affected.
- * Called by tap.c for every frame, before libslirp sees it.
- *
- * Return: true to pass the frame on, false to drop it.
- */
-bool frame_frag_ok(struct frame_frag_guard *g, const uint8_t *f, size_t len);
-
 #endif /* S4N_FRAME_H */

@@ -565,6 +565,23 @@ void s4n_slirp_changed(struct s4n_ctx *ctx)
 	ctx->core->dirty = true;
 }
 
+/* the addresses guard.c keeps guest ARP/NDP and destinations off */
+static void set_guard(struct s4n_ctx *ctx)
+{
+	const struct s4n_opts *o = ctx->opts;
+	struct guard_net n = {
+	    .net = o->vnetwork,
+	    .mask = o->vnetmask,
+	    .host = o->vhost,
+	    .dns = o->vdns,
+	    .host6 = o->vhost6,
+	    .dns6 = o->vdns6,
+	    .no_host_loopback = o->disable_host_loopback,
+	};
+
+	tap_set_net(ctx->tap, &n);
+}
+
 static Slirp *create_slirp(struct s4n_ctx *ctx)
 {
 	const struct s4n_opts *o = ctx->opts;
@@ -745,6 +762,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	(void)util_fdres_fill();
 	ctx->stats.start_time_us = g_get_monotonic_time();
 	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
+	set_guard(ctx);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
 
 	c->ws = waitset_new();

@@ -14,6 +14,8 @@
 #include <glib.h>
 #include <slirp/libslirp.h>
 
+#include "reasm.h"
+
 #define S4N_MTU_DEFAULT 1500
 #define S4N_MTU_MIN 68
 #define S4N_MTU_MAX 65521
@@ -102,6 +104,9 @@ struct s4n_stats {
 	uint64_t from_guest_refused_nofd;  /* ... refused: descriptors */
 	uint64_t from_guest_refused_nomem; /* ... refused: memory */
 	uint64_t from_guest_dropped;	   /* read errors, truncated frames */
+	uint64_t from_guest_bad_dest;	   /* never-valid destinations */
+	uint64_t from_guest_bad_neigh;	   /* ARP/NDP for our own addresses */
+	struct reasm_stats reasm;	   /* fragments (reasm.c) */
 	uint64_t to_guest_dropped;	   /* TAP full or gone */
 	uint64_t guest_errors;		   /* libslirp's guest_error callback */
 	uint64_t api_connections;

@@ -26,8 +26,9 @@
  * libslirp just computed.
  *
  * This is the one place where guest frames enter the daemon: every check
- * on their bytes is here (and in frame.c), before libslirp reads a header;
- * frame_frag_ok() keeps from libslirp a fragment sequence it crashes on.
+ * on their bytes is here (and in frame.c, guard.c and reasm.c), before
+ * libslirp reads a header: guard.c drops what may never reach it, and
+ * reasm.c reassembles fragments, which libslirp never sees.
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
@@ -48,8 +49,10 @@
 #include <glib.h>
 
 #include "frame.h"
+#include "guard.h"
 #include "heap.h"
 #include "log.h"
+#include "reasm.h"
 #include "tap.h"
 #include "util.h"
 
@@ -81,9 +84,10 @@ struct s4n_tap {
 	rlim_t fd_credit; /* sockets before the next look at the fds */
 	bool mem_limited; /* a mapping can fail, see room_for_flow() */
 	struct s4n_stats *stats;
-	struct frame_frag_guard frags;
-	uint8_t *buf;  /* one frame from the guest */
-	uint8_t *obuf; /* one fragment to the guest */
+	struct guard_net net; /* see guard_check() */
+	struct reasm *reasm;  /* NULL until the guest fragments */
+	uint8_t *buf;	      /* one frame from the guest */
+	uint8_t *obuf;	      /* one fragment to the guest */
 };
 
 /* Ask for offloads on a TAP fd opened with IFF_VNET_HDR; returns the
@@ -166,9 +170,15 @@ unsigned int tap_slirp_mtu(const struct s4n_tap *tap)
 	return tap->gso ? GSO_MTU : tap->mtu;
 }
 
+void tap_set_net(struct s4n_tap *tap, const struct guard_net *net)
+{
+	tap->net = *net;
+}
+
 void tap_idle(struct s4n_tap *tap)
 {
 	(void)madvise(tap->buf, BUF_SIZE, MADV_DONTNEED);
+	tap->stats->reasm.dropped += reasm_idle(&tap->reasm);
 }
 
 void tap_free(struct s4n_tap *tap)
@@ -178,6 +188,7 @@ void tap_free(struct s4n_tap *tap)
 	if (tap->fd >= 0)
 		close(tap->fd);
 	util_unmap(tap->buf, BUF_SIZE);
+	(void)reasm_idle(&tap->reasm);
 	g_free(tap->obuf);
 	g_free(tap);
 }
@@ -290,18 +301,46 @@ static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len,
 		(void)tap_send(tap, rst, (size_t)n);
 }
 
+/* Return: true if the frame may go on (to reassembly, then libslirp) */
+static bool guard_frame(struct s4n_tap *tap, const uint8_t *frame, size_t len)
+{
+	switch (guard_check(&tap->net, frame, len)) {
+	case GUARD_PASS:
+		return true;
+	case GUARD_BAD_DEST:
+		tap->stats->from_guest_bad_dest++;
+		return false;
+	case GUARD_BAD_NEIGH:
+		tap->stats->from_guest_bad_neigh++;
+		return false;
+	}
+	return false;
+}
+
 int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	      size_t len)
 {
 	/* A guest controls these bytes: libslirp checks each header it
-	 * parses, we check the frame as a whole. */
-	if (len < ETH_HDR_LEN || len > FRAME_MAX ||
-	    !frame_frag_ok(&tap->frags, frame, len)) {
+	 * parses, we check the frame as a whole, and libslirp never sees a
+	 * fragment (see reasm.c). */
+	if (len < ETH_HDR_LEN || len > FRAME_MAX) {
 		tap->stats->from_guest_dropped++;
 		return -EINVAL;
 	}
+	if (!guard_frame(tap, frame, len))
+		return -EINVAL;
 	tap->stats->from_guest_frames++;
 	tap->stats->from_guest_bytes += len;
+	switch (reasm_input(&tap->reasm, frame, len, g_get_monotonic_time,
+			    &tap->stats->reasm, &frame, &len)) {
+	case REASM_PASS:
+	case REASM_DONE:
+		break;
+	case REASM_HELD:
+		return 0;
+	case REASM_DROP:
+		return -EINVAL;
+	}
 	if (frame_is_syn(frame, len)) {
 		int rc = room_for_flow(tap);
 

@@ -11,6 +11,7 @@
 
 #include <slirp/libslirp.h>
 
+#include "guard.h"
 #include "slirp4netns.h"
 
 /* Frames read per wake-up before the loop serves its other sources */
@@ -33,9 +34,14 @@ struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats);
  */
 unsigned int tap_slirp_mtu(const struct s4n_tap *tap);
 
+/* tap_set_net() - the virtual network's own addresses, for guard_check().
+ * Called by s4n_ctx_init() once, after tap_new(). */
+void tap_set_net(struct s4n_tap *tap, const struct guard_net *net);
+
 /* tap_idle() - give the read buffer's pages back to the kernel (they are
- * faulted in again, zeroed, by the next frame). Called by the loop once
- * traffic stopped. */
+ * faulted in again, zeroed, by the next frame), and drop fragments still
+ * waiting for the rest of their datagram. Called by the loop once traffic
+ * stopped. */
 void tap_idle(struct s4n_tap *tap);
 
 /* tap_free() - close the fd and free the state. Called at exit. */

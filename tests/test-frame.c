@@ -317,33 +317,8 @@ static void test_fragment(void)
 	   "not IPv4");
 }
 
-static void test_frag_guard(void)
-{
-	struct frame_frag_guard g;
-	size_t len = build4(17, 8 + 100);
-
-	memset(&g, 0, sizeof(g));
-	ok(frame_frag_ok(&g, f, len), "a datagram that is not a fragment");
-	f[20] = 0x00, f[21] = 0xff; /* offset 2040, last */
-	ok(!frame_frag_ok(&g, f, len), "a lone last fragment is dropped");
-	f[20] = 0x20, f[21] = 0x00; /* first, more follow */
-	ok(frame_frag_ok(&g, f, len), "a first fragment passes");
-	f[20] = 0x20, f[21] = 0x10; /* middle */
-	ok(frame_frag_ok(&g, f, len), "a middle fragment passes");
-	f[20] = 0x00, f[21] = 0x20; /* last */
-	ok(frame_frag_ok(&g, f, len), "the last fragment after them passes");
-	ok(!frame_frag_ok(&g, f, len), "a second last fragment is dropped");
-	f[20] = 0x20, f[21] = 0x00;
-	ok(frame_frag_ok(&g, f, len), "first fragment again");
-	f[19] ^= 1; /* another id */
-	f[20] = 0x00, f[21] = 0x20;
-	ok(!frame_frag_ok(&g, f, len), "a last fragment of another datagram");
-	ok(frame_frag_ok(&g, f, 20), "a runt frame is left to libslirp");
-}
-
 int main(void)
 {
-	test_frag_guard();
 	test_complete_csum();
 	test_raise_mss();
 	test_is_syn();
