@@ -47,6 +47,7 @@
 #include "heap.h"
 #include "log.h"
 #include "slirp4netns.h"
+#include "slirplog.h"
 #include "tap.h"
 #include "util.h"
 #include "waitset.h"
@@ -763,6 +764,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	ctx->stats.start_time_us = g_get_monotonic_time();
 	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
 	set_guard(ctx);
+	slirplog_init(&ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
 
 	c->ws = waitset_new();
