@@ -190,6 +190,44 @@ static int get_port(const json_t *args, const char *key, uint16_t *ret_port)
 	return 0;
 }
 
+/* do the first @bits bits of @a and @b agree? */
+static bool prefix_match6(const struct in6_addr *a, const struct in6_addr *b,
+			  unsigned int bits)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16 && bits; i++, bits -= MIN(bits, 8)) {
+		uint8_t m = (uint8_t)(0xff00 >> MIN(bits, 8));
+
+		if ((a->s6_addr[i] ^ b->s6_addr[i]) & m)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * guest_addr_ok() - whether a forward to @a can reach a guest: an address
+ * of the virtual network that is not its network, broadcast, gateway or
+ * DNS address (those are libslirp's own, or nobody's), nor, for IPv6, the
+ * prefix itself (the subnet-router anycast address, RFC 4291 2.6.1).
+ */
+static bool guest_addr_ok(const struct s4n_opts *o, int fam,
+			  const union api_sockaddr *a)
+{
+	if (fam == AF_INET) {
+		in_addr_t x = a->in.sin_addr.s_addr;
+
+		return (x & o->vnetmask.s_addr) == o->vnetwork.s_addr &&
+		       x != o->vnetwork.s_addr &&
+		       x != (o->vnetwork.s_addr | ~o->vnetmask.s_addr) &&
+		       x != o->vhost.s_addr && x != o->vdns.s_addr;
+	}
+	return prefix_match6(&a->in6.sin6_addr, &o->vprefix6, o->prefix6_len) &&
+	       !IN6_ARE_ADDR_EQUAL(&a->in6.sin6_addr, &o->vprefix6) &&
+	       !IN6_ARE_ADDR_EQUAL(&a->in6.sin6_addr, &o->vhost6) &&
+	       !IN6_ARE_ADDR_EQUAL(&a->in6.sin6_addr, &o->vdns6);
+}
+
 /*
  * parse_fwd_args() - check add_hostfwd's fields one by one, in the order
  * slirp4netns checks them, so that the error names the first bad field.
@@ -227,7 +265,8 @@ static const char *parse_fwd_args(const struct s4n_opts *opts,
 	if (get_addr(args, "guest_addr", &a->guest, &a->gfam) < 0 ||
 	    (a->pfam && a->gfam && a->gfam != a->pfam) ||
 	    (a->gfam == AF_INET6 && !opts->enable_ipv6) ||
-	    (a->hfam && a->gfam && a->hfam != a->gfam))
+	    (a->hfam && a->gfam && a->hfam != a->gfam) ||
+	    (a->gfam && !guest_addr_ok(opts, a->gfam, &a->guest)))
 		return "guest_addr";
 	if (get_port(args, "guest_port", &a->gport) < 0)
 		return "guest_port";

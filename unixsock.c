@@ -21,9 +21,13 @@
 /*
  * probe() - is anybody listening on the socket file at @sun? Connecting
  * with the listener's own @type tells: a stream client gets EPROTOTYPE
- * from a SOCK_SEQPACKET listener, which would look stale.
+ * from a SOCK_SEQPACKET listener, which would look stale. Only
+ * ECONNREFUSED (nobody listens) and ENOENT (gone meanwhile) say stale:
+ * EACCES or EPERM mean a socket we may not talk to, maybe another user's
+ * live service, which must not be replaced (issue 15).
  *
- * Return: 0 (stale: nobody listens), -EADDRINUSE (live), or -errno.
+ * Return: 0 (stale: nobody listens), -EADDRINUSE (live), or the -errno
+ * of a connect() that could not tell.
  */
 static int probe(const struct sockaddr_un *sun, int type)
 {
@@ -36,7 +40,9 @@ static int probe(const struct sockaddr_un *sun, int type)
 	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
 	    errno == EAGAIN)
 		return -EADDRINUSE;
-	return 0;
+	if (errno == ECONNREFUSED || errno == ENOENT)
+		return 0;
+	return -errno;
 }
 
 /*

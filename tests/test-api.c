@@ -347,6 +347,39 @@ static void test_add_errors_v6(void)
 	ok(fk.adds == 0, "no forward opened");
 }
 
+/* guest_addr must be an address a guest of the network can hold */
+static void test_guest_addr_meaningless(void)
+{
+	static const char *const bad[] = {
+	    "10.0.2.2",	  "10.0.2.3",  "10.0.2.0",
+	    "10.0.2.255", "127.0.0.1", "0.0.0.0",
+	    "224.0.0.1",  "10.0.3.1",  "255.255.255.255",
+	    "fd00::2",	  "fd00::3",   "fd00::",
+	    "::1",	  "::",	       "ff02::1",
+	    "fe80::1",	  "fd01::100", "::ffff:10.0.2.100",
+	};
+	size_t i;
+
+	setup(true);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *r = g_strdup_printf(
+		    "{\"execute\":\"add_hostfwd\",\"arguments\":{"
+		    "\"proto\":\"tcp\",\"host_port\":1,"
+		    "\"guest_addr\":\"%s\",\"guest_port\":1}}",
+		    bad[i]);
+
+		is_str(rq(r), BADADD("guest_addr"), "guest_addr %s refused",
+		       bad[i]);
+	}
+	ok(fk.adds == 0, "no forward opened");
+	is_str(rq(ADD("\"proto\":\"tcp\",\"host_port\":1,"
+		      "\"guest_addr\":\"10.0.2.254\",\"guest_port\":1")),
+	       "{\"return\":{\"id\":1}}", "the last host address is taken");
+	is_str(rq(ADD("\"proto\":\"tcp\",\"host_port\":2,"
+		      "\"guest_addr\":\"fd00::1:2\",\"guest_port\":1")),
+	       "{\"return\":{\"id\":2}}", "an address in the IPv6 prefix");
+}
+
 static void test_add_list_remove(void)
 {
 	setup(false);
@@ -720,6 +753,7 @@ int main(void)
 	test_too_large();
 	test_add_errors();
 	test_add_errors_v6();
+	test_guest_addr_meaningless();
 	test_add_list_remove();
 	test_dual_stack();
 	test_info_stats();
