@@ -23,6 +23,7 @@
 #include "api.h"
 #include "apiserver.h"
 #include "log.h"
+#include "resources.h"
 #include "unixsock.h"
 #include "util.h"
 
@@ -86,7 +87,7 @@ static int slirp_fwd_add(void *opaque, const struct api_fwd *f)
 		/* the guest's flows took every descriptor: a forward
 		 * may have one of the reserve */
 	} while ((errno == EMFILE || errno == ENFILE) && --tries &&
-		 util_fdres_take());
+		 res_reserve_take(ctx->res));
 	return errno ? -errno : -EIO;
 }
 
@@ -116,7 +117,7 @@ static void client_free(struct api_client *c)
 	if (c->timer_src)
 		g_source_remove(c->timer_src);
 	close(c->fd);
-	(void)util_fdres_fill();
+	(void)res_reserve_fill(api->ctx->res);
 	g_string_free(c->out, TRUE);
 	api->clients = g_list_remove(api->clients, c);
 	api->nclients--;
@@ -334,7 +335,7 @@ static gboolean listen_cb(gint fd, GIOCondition cond, gpointer data)
 			/* libslirp's flows took every descriptor: the
 			 * reserve keeps the API answering */
 			if ((errno == EMFILE || errno == ENFILE) &&
-			    util_fdres_take())
+			    res_reserve_take(api->ctx->res))
 				continue;
 			/* Out of fds or memory: the listener would stay
 			 * readable and spin the loop, so sleep a little. */

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "nstap.h"
 #include "options.h"
+#include "resources.h"
 #include "sandbox.h"
 #include "seccompfilter.h"
 #include "slirp4netns.h"
@@ -57,19 +58,6 @@ static void print_version(void)
 	printf("libslirp: %s\n", slirp_version_string());
 	printf("SLIRP_CONFIG_VERSION_MAX: %d\n", SLIRP_CONFIG_VERSION_MAX);
 	printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
-}
-
-/* Every guest flow costs one host socket: with the usual soft limit of
- * 1024, the guest's connections start failing after about a thousand. */
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-		log_warn("cannot raise RLIMIT_NOFILE: %s", strerror(errno));
 }
 
 /*
@@ -208,7 +196,7 @@ int main(int argc, char *argv[])
 	if (opts.enable_seccomp && seccomp_prepare(opts.enable_sandbox) < 0)
 		return 1;
 	block_signals();
-	raise_nofile();
+	res_raise_nofile();
 
 	if (open_target(&opts, &tapfd) < 0)
 		return 1;

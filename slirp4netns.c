@@ -46,6 +46,7 @@
 
 #include "heap.h"
 #include "log.h"
+#include "resources.h"
 #include "slirp4netns.h"
 #include "slirplog.h"
 #include "tap.h"
@@ -63,15 +64,6 @@
 
 /* after this long without frames or events, give idle memory back */
 #define IDLE_RELEASE_US (2 * G_USEC_PER_SEC)
-
-/* at most one "out of file descriptors" (or memory) line per interval */
-#define REFUSED_WARN_INTERVAL_US (5 * G_USEC_PER_SEC)
-
-/* guest connections refused for one reason, for warn_refused() */
-struct refusals {
-	uint64_t count;	    /* since the last warning */
-	int64_t warn_after; /* no warning before this time */
-};
 
 /* a timer created by libslirp through timer_new_opaque() */
 struct s4n_timer {
@@ -111,13 +103,6 @@ struct s4n_core {
 	int64_t deadline_us; /* call slirp_pollfds_poll() by then */
 	struct s4n_timer *timers;
 	struct slirp_source *src;
-	/* running out of file descriptors (see check_refused()) */
-	uint64_t sockets_opened; /* by libslirp, ever */
-	uint64_t syns_seen;	 /* stats.from_guest_syns already checked */
-	uint64_t nofd_seen, nomem_seen; /* stats.from_guest_refused_* */
-	struct refusals nofds, nomem;
-	rlim_t nofile;	/* RLIMIT_NOFILE, for the warning */
-	bool fdres_low; /* util_fdres_fill() is due */
 	unsigned int closed_since_trim;
 	guint trim_src;
 	int64_t busy_us; /* last dispatch with frames or events */
@@ -342,67 +327,6 @@ static void tap_gone(struct s4n_ctx *ctx, int err)
 	quit(ctx, 0);
 }
 
-/* one warning per interval at most, with the refusals between */
-static void warn_refused(struct refusals *r, uint64_t n, const char *why)
-{
-	int64_t now = g_get_monotonic_time();
-
-	r->count += n;
-	if (now < r->warn_after)
-		return;
-	if (r->count > 1)
-		log_warn("%s: %" PRIu64 " new connections from the guest "
-			 "refused since the last warning",
-			 why, r->count);
-	else
-		log_warn("%s: new connections from the guest are refused", why);
-	r->warn_after = now + REFUSED_WARN_INTERVAL_US;
-	r->count = 0;
-}
-
-/* A TCP SYN from the guest for which libslirp opened no socket is a
- * retransmission, or libslirp could not open one. It has answered the
- * guest with an ICMP unreachable then (the connection fails at once);
- * what is left to us is to say why when the reason is the fd limit. A
- * trial dup() tells, and is only made when the counts differ. */
-static void check_refused(struct s4n_ctx *ctx, uint64_t opened_before)
-{
-	struct s4n_core *c = ctx->core;
-	const struct s4n_stats *st = &ctx->stats;
-	uint64_t syns = st->from_guest_syns - c->syns_seen;
-	uint64_t nofd = st->from_guest_refused_nofd - c->nofd_seen;
-	uint64_t nomem = st->from_guest_refused_nomem - c->nomem_seen;
-	char why[128];
-	int fd;
-
-	c->syns_seen = st->from_guest_syns;
-	c->nofd_seen = st->from_guest_refused_nofd;
-	c->nomem_seen = st->from_guest_refused_nomem;
-	/* tap.c answered these itself (room_for_flow()) */
-	if (nofd) {
-		snprintf(why, sizeof(why),
-			 "out of file descriptors (limit %llu)",
-			 (unsigned long long)c->nofile);
-		warn_refused(&c->nofds, nofd, why);
-	}
-	if (nomem)
-		warn_refused(&c->nomem, nomem, "out of memory for new flows");
-	syns -= MIN(nofd + nomem, syns);
-	if (!syns || c->sockets_opened - opened_before >= syns)
-		return;
-	/* libslirp failed on its own: the system's limit, say */
-	fd = fcntl(waitset_fd(c->ws), F_DUPFD_CLOEXEC, 0);
-	if (fd >= 0) {
-		close(fd);
-		return;
-	}
-	if (errno != EMFILE && errno != ENFILE)
-		return;
-	snprintf(why, sizeof(why), "out of file descriptors (%s)",
-		 g_strerror(errno));
-	warn_refused(&c->nofds, 1, why);
-}
-
 static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 {
 	struct slirp_source *s = (struct slirp_source *)base;
@@ -414,11 +338,12 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	(void)data;
 	dispatch_ctl(s);
 	if (s->tap_tag && g_source_query_unix_fd(base, s->tap_tag)) {
-		frames = true;
-		uint64_t opened = c->sockets_opened;
-		int rc = tap_read_batch(ctx->tap, ctx->slirp);
+		int rc;
 
-		check_refused(ctx, opened);
+		frames = true;
+		res_batch_begin(ctx->res);
+		rc = tap_read_batch(ctx->tap, ctx->slirp);
+		res_batch_end(ctx->res, &ctx->stats);
 		if (rc < 0)
 			tap_gone(ctx, rc);
 	}
@@ -440,8 +365,7 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	c->dirty = true;
 	c->frames_only = !walked && !fired && c->nasked >= SPIN_MIN_SOCKETS;
 	/* libslirp closed sockets: take back what the API gave up */
-	if (c->fdres_low)
-		c->fdres_low = !util_fdres_fill();
+	res_refill(ctx->res);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -513,9 +437,8 @@ static void register_poll_fd_cb(int fd, void *opaque)
 	struct s4n_ctx *ctx = opaque;
 
 	waitset_forget(ctx->core->ws, fd);
-	ctx->core->sockets_opened++;
 	heap_socket_opened(fd);
-	tap_socket_opened(ctx->tap);
+	res_socket_opened(ctx->res);
 }
 
 /* After a burst of flows, glibc keeps the freed sockets' heap pages;
@@ -537,7 +460,7 @@ static void unregister_poll_fd_cb(int fd, void *opaque)
 
 	waitset_forget(c->ws, fd);
 	heap_socket_closed(fd);
-	c->fdres_low = true;
+	res_socket_closed(ctx->res);
 	if (++c->closed_since_trim >= TRIM_AFTER_CLOSES && !c->trim_src)
 		c->trim_src = g_timeout_add(TRIM_DELAY_MS, trim_cb, c);
 }
@@ -739,13 +662,6 @@ static int add_exit_sources(struct s4n_ctx *ctx)
 
 /* --- context ------------------------------------------------------------ */
 
-static rlim_t get_nofile(void)
-{
-	struct rlimit rl;
-
-	return getrlimit(RLIMIT_NOFILE, &rl) < 0 ? 0 : rl.rlim_cur;
-}
-
 int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 {
 	struct s4n_core *c = g_new0(struct s4n_core, 1);
@@ -759,10 +675,10 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		util_sockfile_open(&c->bess_file, ctx->opts->target);
 	c->dirty = true;
 	c->deadline_us = INT64_MAX;
-	c->nofile = get_nofile();
-	(void)util_fdres_fill();
+	ctx->res = res_new();
 	ctx->stats.start_time_us = g_get_monotonic_time();
-	ctx->tap = tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats);
+	ctx->tap =
+	    tap_new(bess ? -1 : tapfd, ctx->opts->mtu, &ctx->stats, ctx->res);
 	set_guard(ctx);
 	slirplog_init(&ctx->stats);
 	ctx->loop = g_main_loop_new(NULL, FALSE);
@@ -830,7 +746,8 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->sigfd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	util_fdres_free();
+	res_free(ctx->res);
+	ctx->res = NULL;
 	g_free(c);
 	if (ctx->loop)
 		g_main_loop_unref(ctx->loop);

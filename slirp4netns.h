@@ -116,7 +116,8 @@ struct s4n_stats {
 
 struct s4n_core;   /* slirp4netns.c: loop state, epoll mirror of libslirp */
 struct s4n_tap;	   /* tap.c: the frame path */
-struct api_server; /* api.c */
+struct api_server; /* apiserver.c */
+struct res;	   /* resources.c: descriptors and memory */
 
 /*
  * struct s4n_ctx - runtime state of the daemon, passed to every handler.
@@ -128,6 +129,7 @@ struct s4n_ctx {
 	struct s4n_tap *tap;
 	struct s4n_core *core;
 	struct api_server *api;
+	struct res *res;
 	struct s4n_stats stats;
 	int exit_status;
 };

@@ -39,7 +39,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -53,6 +52,7 @@
 #include "heap.h"
 #include "log.h"
 #include "reasm.h"
+#include "resources.h"
 #include "tap.h"
 #include "util.h"
 
@@ -80,10 +80,8 @@ struct s4n_tap {
 	size_t vnet_len;  /* virtio-net header before each frame, or 0 */
 	unsigned int mtu; /* the guest's MTU */
 	bool gso;	  /* libslirp runs at GSO_MTU, see above */
-	rlim_t nofile;	  /* RLIMIT_NOFILE, 0: unknown */
-	rlim_t fd_credit; /* sockets before the next look at the fds */
-	bool mem_limited; /* a mapping can fail, see room_for_flow() */
 	struct s4n_stats *stats;
+	struct res *res;      /* NULL: no checks before a new flow */
 	struct guard_net net; /* see guard_check() */
 	struct reasm *reasm;  /* NULL until the guest fragments */
 	uint8_t *buf;	      /* one frame from the guest */
@@ -116,44 +114,14 @@ static size_t setup_vnet(int fd)
 	return (size_t)len;
 }
 
-static bool limited(int resource)
-{
-	struct rlimit rl;
-
-	return getrlimit(resource, &rl) < 0 || rl.rlim_cur != RLIM_INFINITY;
-}
-
-/* Can an anonymous mapping of FLOW_ROOM fail? (Asked once, at start-up:
- * the sandbox may hide /proc later.) */
-static bool mappings_can_fail(void)
-{
-	char mode = '2';
-	int fd;
-
-	if (limited(RLIMIT_AS) || limited(RLIMIT_DATA))
-		return true;
-	fd = open("/proc/sys/vm/overcommit_memory", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, &mode, 1) != 1)
-			mode = '2';
-		close(fd);
-	}
-	/* 0: only a request larger than RAM and swap fails; 1: none */
-	return mode != '0' && mode != '1';
-}
-
-struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats)
+struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats,
+			struct res *res)
 {
 	struct s4n_tap *tap = g_new0(struct s4n_tap, 1);
 
-	struct rlimit rl;
-
 	tap->stats = stats;
+	tap->res = res;
 	tap->mtu = mtu;
-	/* the daemon raised its soft limit before; it stays */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		tap->nofile = rl.rlim_cur;
-	tap->mem_limited = mappings_can_fail();
 	tap->buf = util_map(BUF_SIZE);
 	tap->fd = -1;
 	tap_set_fd(tap, fd);
@@ -227,65 +195,6 @@ static int vnet_input(uint8_t *buf, size_t n, size_t vnet_len,
 	return 0;
 }
 
-/*
- * Room for a new flow, checked before a guest's SYN reaches libslirp.
- *
- * Descriptors: libslirp opens a socket per flow until none is left, and
- * then its accept() on a forwarded port fails, which it retries on every
- * wake-up: the loop would spin while a host client waits. So the guest's
- * flows stop FD_HEADROOM short of the limit, which keeps forwarded ports
- * and the API working. The lowest free descriptor tells: the kernel hands
- * out the lowest, so every one below it is taken. Far from the limit, one
- * look lasts for half the distance: every socket libslirp opens, for the
- * guest or a forwarded port, counts down fd_credit (tap_socket_opened()),
- * and the next look comes when it is used up. Near the limit, every SYN
- * looks.
- *
- * Memory: libslirp allocates with g_malloc(), which aborts the process
- * when memory runs out. Nearly all of it is per flow: two socket buffers
- * of up to 192 KiB each. Where a mapping can fail at all (an RLIMIT_AS or
- * RLIMIT_DATA, the strict overcommit policy), a trial mapping of several
- * times that must succeed, which also leaves the flows already open room
- * for their packets. Elsewhere memory runs out as the OOM killer, which
- * no check here can see coming.
- *
- * So a SYN usually costs nothing here, and at most four system calls,
- * next to the ten libslirp makes for its socket.
- */
-#define FD_HEADROOM 16
-#define FLOW_ROOM (4 * 1024 * 1024)
-
-void tap_socket_opened(struct s4n_tap *tap)
-{
-	if (tap->fd_credit)
-		tap->fd_credit--;
-}
-
-/* Return: 0, or -EMFILE or -ENOMEM */
-static int room_for_flow(struct s4n_tap *tap)
-{
-	void *p;
-	int fd;
-
-	if (tap->fd >= 0 && tap->nofile && !tap->fd_credit) {
-		fd = fcntl(tap->fd, F_DUPFD_CLOEXEC, 0);
-		if (fd < 0)
-			return errno == EMFILE || errno == ENFILE ? -EMFILE : 0;
-		close(fd);
-		if ((rlim_t)fd + FD_HEADROOM >= tap->nofile)
-			return -EMFILE;
-		tap->fd_credit = (tap->nofile - (rlim_t)fd - FD_HEADROOM) / 2;
-	}
-	if (!tap->mem_limited)
-		return 0;
-	p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return -ENOMEM;
-	munmap(p, FLOW_ROOM);
-	return 0;
-}
-
 /* answer the guest's SYN with an RST, as a host with nothing listening */
 static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len,
 		       int why)
@@ -342,7 +251,8 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 		return -EINVAL;
 	}
 	if (frame_is_syn(frame, len)) {
-		int rc = room_for_flow(tap);
+		/* resources.c: descriptors and memory for libslirp's socket */
+		int rc = tap->res ? res_room_for_flow(tap->res) : 0;
 
 		tap->stats->from_guest_syns++;
 		if (rc < 0) {

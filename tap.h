@@ -22,10 +22,12 @@
  * socket; -1 while a bess peer is awaited) and a guest of MTU @mtu.
  * Called by s4n_ctx_init().
  * @stats:	counters updated on every frame
+ * @res:	asked before each new guest flow (res_room_for_flow()), or NULL
  *
  * Return: new state; aborts on allocation failure as glib does.
  */
-struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats);
+struct s4n_tap *tap_new(int fd, unsigned int mtu, struct s4n_stats *stats,
+			struct res *res);
 
 /**
  * tap_slirp_mtu() - the MTU libslirp must be created with: the guest's,
@@ -46,10 +48,6 @@ void tap_idle(struct s4n_tap *tap);
 
 /* tap_free() - close the fd and free the state. Called at exit. */
 void tap_free(struct s4n_tap *tap);
-
-/* tap_socket_opened() - libslirp opened a socket (for any flow): one
- * descriptor fewer before the limit, see room_for_flow() */
-void tap_socket_opened(struct s4n_tap *tap);
 
 /* tap_fd() - the fd, or -1 */
 int tap_fd(const struct s4n_tap *tap);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -140,42 +139,4 @@ void util_unmap(void *p, size_t len)
 {
 	if (p)
 		munmap(p, len);
-}
-
-/* The reserve: one eventfd, kept to the end, and dups of it that are
- * given up on demand. A dup costs the kernel no more than a table slot,
- * and fcntl() is allowed by the seccomp filter where eventfd() is not. */
-#define FDRES_SIZE 5
-
-static int fdres[FDRES_SIZE];
-static int fdres_n;
-
-bool util_fdres_fill(void)
-{
-	while (fdres_n < FDRES_SIZE) {
-		int fd;
-
-		if (fdres_n == 0)
-			fd = eventfd(0, EFD_CLOEXEC);
-		else
-			fd = fcntl(fdres[0], F_DUPFD_CLOEXEC, 0);
-		if (fd < 0)
-			return false;
-		fdres[fdres_n++] = fd;
-	}
-	return true;
-}
-
-bool util_fdres_take(void)
-{
-	if (fdres_n <= 1)
-		return false;
-	close(fdres[--fdres_n]);
-	return true;
-}
-
-void util_fdres_free(void)
-{
-	while (fdres_n > 0)
-		close(fdres[--fdres_n]);
 }

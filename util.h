@@ -71,31 +71,4 @@ void *util_map(size_t len);
  */
 void util_unmap(void *p, size_t len);
 
-/*
- * A few file descriptors held back for the daemon's own needs: libslirp
- * opens a socket per flow until the limit, and without these an API
- * client could not even be accepted then.
- */
-
-/**
- * util_fdres_fill() - hold back descriptors until the reserve is full.
- * Called at start-up and whenever descriptors may have been freed.
- *
- * Return: true if the reserve is full.
- */
-bool util_fdres_fill(void);
-
-/**
- * util_fdres_take() - give one held-back descriptor up, so that the caller
- * can open one. Called when an open failed with EMFILE.
- *
- * Return: true if one was given up.
- */
-bool util_fdres_take(void);
-
-/**
- * util_fdres_free() - close the reserve. Called at exit.
- */
-void util_fdres_free(void);
-
 #endif /* S4N_UTIL_H */

@@ -136,7 +136,7 @@ static void init(void)
 				 .dns6 = cfg.vnameserver6,
 				 .no_host_loopback = true};
 	slirp = slirp_new(&cfg, &callbacks, NULL);
-	tap = tap_new(-1, 1500, &stats);
+	tap = tap_new(-1, 1500, &stats, NULL);
 	tap_set_net(tap, &net);
 }
 
