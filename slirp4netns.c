@@ -18,7 +18,7 @@
  * Memory: libslirp's socket buffers come from the heap while there are
  * few, and get mappings of their own beyond (heap.c); the heap is trimmed
  * after bursts of closed flows, and two seconds after traffic stops an
- * idle daemon gives back what it does not need (release_idle()).
+ * idle daemon gives back what it does not need (release.c).
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
@@ -26,14 +26,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -46,6 +44,7 @@
 
 #include "heap.h"
 #include "log.h"
+#include "release.h"
 #include "resources.h"
 #include "slirp4netns.h"
 #include "slirplog.h"
@@ -53,17 +52,9 @@
 #include "util.h"
 #include "waitset.h"
 
-/* memory is given back to the kernel (malloc_trim) a while after this
- * many of libslirp's sockets closed */
-#define TRIM_AFTER_CLOSES 1024
-#define TRIM_DELAY_MS 1000
-
 /* see spin(): from this many sockets on, and for at most this long */
 #define SPIN_MIN_SOCKETS 256
 #define SPIN_MAX_US 200
-
-/* after this long without frames or events, give idle memory back */
-#define IDLE_RELEASE_US (2 * G_USEC_PER_SEC)
 
 /* a timer created by libslirp through timer_new_opaque() */
 struct s4n_timer {
@@ -103,10 +94,7 @@ struct s4n_core {
 	int64_t deadline_us; /* call slirp_pollfds_poll() by then */
 	struct s4n_timer *timers;
 	struct slirp_source *src;
-	unsigned int closed_since_trim;
-	guint trim_src;
-	int64_t busy_us; /* last dispatch with frames or events */
-	bool released;	 /* idle memory given back since then */
+	struct release release; /* when memory goes back */
 	int sigfd;
 	int pidfd;
 	int bess_fd; /* listening socket, -1 unless bess */
@@ -192,40 +180,6 @@ static int64_t due_us(const struct s4n_core *c)
 	return MIN(c->deadline_us, next_timer_us(c));
 }
 
-/* Start-up and frames run deeper in the stack than an idle loop: give
- * back the pages below the one in use. Nothing lives there: below the
- * stack pointer is dead, and the stack's guard gap keeps other mappings
- * far below. This function's own frame and the madvise() call take far
- * less than the 1 KiB kept below its frame address; the calls still to
- * come fault in what they use. */
-static __attribute__((noinline)) void release_stack(void)
-{
-	uintptr_t page = (uintptr_t)getpagesize();
-	uintptr_t in_use = (uintptr_t)__builtin_frame_address(0) - 1024;
-	uintptr_t top = in_use & ~(page - 1);
-	size_t len = 128 * 1024;
-
-	(void)madvise((void *)(top - len), len, MADV_DONTNEED);
-}
-
-/* Traffic stopped a while ago: give the kernel back what an idle daemon
- * does not need (each of hundreds of idle daemons on a host counts): the
- * frame buffer's pages, the stack's depths and the heap's free pages.
- * Frames fault them in again. One wake-up after each burst. */
-static void release_idle(struct s4n_ctx *ctx)
-{
-	tap_idle(ctx->tap);
-	waitset_idle(ctx->core->ws);
-	release_stack();
-	malloc_trim(0);
-	ctx->core->released = true;
-}
-
-static int64_t release_due_us(const struct s4n_core *c)
-{
-	return c->released ? INT64_MAX : c->busy_us + IDLE_RELEASE_US;
-}
-
 /*
  * Only frames came in since the last fill, and libslirp holds thousands of
  * sockets. A frame can change what libslirp waits for (a connection now
@@ -256,6 +210,15 @@ static bool spin(struct s4n_ctx *ctx)
 	return false;
 }
 
+/* Traffic stopped a while ago: the frame path's and the wait set's
+ * buffers give their pages back, then the stack and the heap (release.c) */
+static void release_buffers(struct s4n_ctx *ctx)
+{
+	tap_idle(ctx->tap);
+	waitset_idle(ctx->core->ws);
+	release_idle(&ctx->core->release);
+}
+
 static gboolean src_prepare(GSource *base, gint *timeout)
 {
 	struct s4n_ctx *ctx = ((struct slirp_source *)base)->ctx;
@@ -269,9 +232,9 @@ static gboolean src_prepare(GSource *base, gint *timeout)
 		refill(ctx);
 	}
 	now = g_source_get_time(base);
-	if (release_due_us(ctx->core) <= now)
-		release_idle(ctx);
-	due = MIN(due_us(ctx->core), release_due_us(ctx->core));
+	if (release_due_us(&ctx->core->release) <= now)
+		release_buffers(ctx);
+	due = MIN(due_us(ctx->core), release_due_us(&ctx->core->release));
 	if (due == INT64_MAX) {
 		*timeout = -1;
 		return FALSE;
@@ -356,8 +319,7 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	 * nothing: "select_error" skips it and still runs its timers and
 	 * its output queue. */
 	if (walked || frames) {
-		c->busy_us = g_source_get_time(base);
-		c->released = false;
+		release_busy(&c->release, g_source_get_time(base));
 	}
 	slirp_pollfds_poll(ctx->slirp, !walked, waitset_revents_cb, c->ws);
 	waitset_clear(c->ws);
@@ -441,18 +403,6 @@ static void register_poll_fd_cb(int fd, void *opaque)
 	res_socket_opened(ctx->res);
 }
 
-/* After a burst of flows, glibc keeps the freed sockets' heap pages;
- * their buffers had mappings of their own and are gone already. */
-static gboolean trim_cb(gpointer data)
-{
-	struct s4n_core *c = data;
-
-	c->trim_src = 0;
-	c->closed_since_trim = 0;
-	malloc_trim(0);
-	return G_SOURCE_REMOVE;
-}
-
 static void unregister_poll_fd_cb(int fd, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
@@ -461,8 +411,7 @@ static void unregister_poll_fd_cb(int fd, void *opaque)
 	waitset_forget(c->ws, fd);
 	heap_socket_closed(fd);
 	res_socket_closed(ctx->res);
-	if (++c->closed_since_trim >= TRIM_AFTER_CLOSES && !c->trim_src)
-		c->trim_src = g_timeout_add(TRIM_DELAY_MS, trim_cb, c);
+	release_socket_closed(&c->release);
 }
 
 static void notify_cb(void *opaque)
@@ -726,14 +675,14 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		return;
 	if (c->poll_timer)
 		g_source_remove(c->poll_timer);
-	if (c->trim_src)
-		g_source_remove(c->trim_src);
 	if (c->src) {
 		g_source_destroy(&c->src->base);
 		g_source_unref(&c->src->base);
 	}
 	if (ctx->slirp)
 		slirp_cleanup(ctx->slirp);
+	/* not before: closing libslirp's sockets may arm the trim timer */
+	release_fini(&c->release);
 	while (c->timers)
 		timer_free_cb(c->timers, ctx);
 	tap_free(ctx->tap);
