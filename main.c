@@ -41,10 +41,12 @@
 #include "log.h"
 #include "nstap.h"
 #include "options.h"
+#include "pcap.h"
 #include "resources.h"
 #include "sandbox.h"
 #include "seccompfilter.h"
 #include "slirp4netns.h"
+#include "tap.h"
 #include "unixsock.h"
 #include "util.h"
 
@@ -153,6 +155,20 @@ static void print_summary(const struct s4n_opts *o)
 	fflush(stdout);
 }
 
+/* --pcap: opened before the sandbox hides the file's directory */
+static int open_pcap(const struct s4n_opts *opts, struct s4n_tap *tap,
+		     struct pcap **ret_pc)
+{
+	int rc = pcap_open(opts->pcap, PCAP_LIMIT_DEFAULT, ret_pc);
+
+	if (rc < 0) {
+		log_error("--pcap \"%s\": %s", opts->pcap, strerror(-rc));
+		return rc;
+	}
+	tap_set_pcap(tap, *ret_pc);
+	return 0;
+}
+
 static int report_ready(int fd)
 {
 	int rc;
@@ -169,6 +185,7 @@ static int report_ready(int fd)
 int main(int argc, char *argv[])
 {
 	struct s4n_ctx ctx = {0};
+	struct pcap *pcap = NULL;
 	struct s4n_opts opts;
 	enum opts_action action;
 	char err[512];
@@ -212,6 +229,8 @@ int main(int argc, char *argv[])
 	ctx.opts = &opts;
 	if (s4n_ctx_init(&ctx, tapfd) < 0)
 		goto fail;
+	if (opts.pcap && open_pcap(&opts, ctx.tap, &pcap) < 0)
+		goto fail;
 	if (api_fd >= 0) {
 		ctx.api = api_server_start(&ctx, api_fd, opts.api_socket);
 		api_fd = -1;
@@ -237,6 +256,7 @@ int main(int argc, char *argv[])
 	status = s4n_run(&ctx);
 	api_server_stop(ctx.api);
 	s4n_ctx_fini(&ctx);
+	pcap_close(pcap);
 	return status;
 
 fail:
@@ -246,5 +266,6 @@ fail:
 	}
 	api_server_stop(ctx.api);
 	s4n_ctx_fini(&ctx);
+	pcap_discard(pcap);
 	return 1;
 }

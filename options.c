@@ -45,6 +45,7 @@ enum {
 	OPT_TARGET_TYPE,
 	OPT_DEBUG,
 	OPT_QUIET,
+	OPT_PCAP,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +70,7 @@ static const struct option long_options[] = {
     {"target-type", required_argument, NULL, OPT_TARGET_TYPE},
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"pcap", required_argument, NULL, OPT_PCAP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -115,6 +117,8 @@ static const char usage[] =
     "                            errors) on stderr\n"
     "      --quiet               print no start-up summary and no information\n"
     "                            messages: only warnings and errors\n"
+    "      --pcap=FILE           write every frame to and from the\n"
+    "                            namespace to FILE (pcap; stops at 1 GiB)\n"
     "  -h, --help                show this help and exit\n"
     "  -v, --version             show version information and exit\n"
     "\n"
@@ -352,6 +356,11 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		break;
 	case OPT_QUIET:
 		o->quiet = true;
+		break;
+	case OPT_PCAP:
+		if (!*arg)
+			return fail(err, errlen, "--pcap: empty path");
+		o->pcap = arg;
 		break;
 	}
 	return 0;

@@ -89,8 +89,9 @@ struct s4n_opts {
 	bool has_macaddress;
 	uint8_t macaddress[6];
 
-	bool debug; /* --debug (SLIRP4NETNS_DEBUG works as well) */
-	bool quiet; /* --quiet: no summary, no information messages */
+	bool debug;	  /* --debug (SLIRP4NETNS_DEBUG works as well) */
+	bool quiet;	  /* --quiet: no summary, no information messages */
+	const char *pcap; /* --pcap=FILE, NULL: no capture */
 };
 
 /*

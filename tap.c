@@ -51,6 +51,7 @@
 #include "guard.h"
 #include "heap.h"
 #include "log.h"
+#include "pcap.h"
 #include "reasm.h"
 #include "resources.h"
 #include "tap.h"
@@ -81,6 +82,7 @@ struct s4n_tap {
 	unsigned int mtu; /* the guest's MTU */
 	bool gso;	  /* libslirp runs at GSO_MTU, see above */
 	struct s4n_stats *stats;
+	struct pcap *pcap;    /* --pcap, or NULL */
 	struct res *res;      /* NULL: no checks before a new flow */
 	struct guard_net net; /* see guard_check() */
 	struct reasm *reasm;  /* NULL until the guest fragments */
@@ -172,6 +174,11 @@ void tap_set_fd(struct s4n_tap *tap, int fd)
 		close(tap->fd);
 	tap->fd = fd;
 	tap->vnet_len = setup_vnet(fd);
+}
+
+void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc)
+{
+	tap->pcap = pc;
 }
 
 /* strip and act on the virtio-net header of one frame read from the TAP */
@@ -288,6 +295,7 @@ int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 			tap->stats->from_guest_dropped++;
 			continue;
 		}
+		pcap_frame(tap->pcap, frame, len);
 		if (tap->gso)
 			(void)frame_adjust_mss(frame, len, GSO_MSS, true);
 		(void)tap_input(tap, slirp, frame, len);
@@ -369,6 +377,7 @@ ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len)
 	    {.iov_base = (void *)frame, .iov_len = len},
 	};
 
+	pcap_frame(tap->pcap, frame, len);
 	if (tap->fd < 0) {
 		tap->stats->to_guest_dropped++;
 		return (ssize_t)len;

@@ -55,6 +55,11 @@ int tap_fd(const struct s4n_tap *tap);
 /* tap_set_fd() - swap in a new fd (bess peer), closing the old one */
 void tap_set_fd(struct s4n_tap *tap, int fd);
 
+struct pcap;
+/* tap_set_pcap() - capture every frame read from and sent to the guest
+ * into @pc (--pcap), which must outlive @tap. Called by main(). */
+void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc);
+
 /**
  * tap_read_batch() - read frames until EAGAIN or TAP_BATCH frames, handing
  * each one to libslirp. Called by the loop when the fd is readable.

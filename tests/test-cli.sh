@@ -22,7 +22,7 @@ for opt in --configure --exit-fd --ready-fd --mtu --enable-ipv6 \
 	--api-socket --cidr --cidr6 --ipv6-random --disable-host-loopback \
 	--netns-type --userns-path --enable-sandbox --enable-seccomp \
 	--outbound-addr --outbound-addr6 --disable-dns --macaddress \
-	--target-type --debug --quiet --help --version; do
+	--target-type --debug --quiet --pcap --help --version; do
 	has "$RUN_OUT" "$opt" "--help lists $opt"
 done
 run_s4n -h

@@ -191,7 +191,7 @@ static void test_usage(void)
 	    "--disable-dns",	"--macaddress",
 	    "--target-type",	"--help",
 	    "--version",	"--debug",
-	    "--quiet",
+	    "--quiet",		"--pcap",
 	};
 	size_t i;
 
@@ -209,6 +209,11 @@ static void test_logging(void)
 	ok(parse("--quiet", "--debug", "1", NULL) == 0 && o.quiet && o.debug,
 	   "--quiet --debug: both (debug messages, no summary)");
 	bad("--debug", "--debug=1", "1", NULL);
+	ok(parse("--pcap=/tmp/x.pcap", "1", NULL) == 0 && o.pcap &&
+	       !strcmp(o.pcap, "/tmp/x.pcap"),
+	   "--pcap=FILE");
+	ok(parse("1", NULL) == 0 && !o.pcap, "no capture by default");
+	bad("--pcap", "--pcap=", "1", NULL);
 }
 
 int main(void)
