@@ -479,6 +479,132 @@ static char *cmd_remove_hostfwd(struct api_core *core, const json_t *args)
 	return reply(json_object(), NULL);
 }
 
+/* --- remote forwards (rfwd.h) ---------------------------------------- */
+
+static json_t *str_json(const char *s);
+
+/* parse_guestfwd_args() - add_guestfwd's fields, checked in order; the
+ * network checks are rfwd_check()'s. Return: NULL, or the bad field. */
+static const char *parse_guestfwd_args(const struct s4n_opts *opts,
+				       const json_t *args, struct rfwd_spec *s)
+{
+	const json_t *proto = json_object_get(args, "proto");
+	const json_t *sock = json_object_get(args, "host_socket");
+	union api_sockaddr a;
+	uint16_t port;
+	int fam;
+
+	memset(s, 0, sizeof(*s));
+	if (proto && !json_is_null(proto) &&
+	    (!json_is_string(proto) || strcmp(json_string_value(proto), "tcp")))
+		return "proto";
+	if (get_addr(args, "guest_addr", &a, &fam) < 0)
+		return "guest_addr";
+	if (fam == AF_UNSPEC)
+		sa_set(&a, AF_INET, &opts->vhost, 0);
+	memcpy(&s->guest, &a, sizeof(s->guest));
+	if (get_port(args, "guest_port", &port) < 0)
+		return "guest_port";
+	rfwd_set_port(&s->guest, port);
+	if (sock && !json_is_null(sock)) {
+		if (json_object_get(args, "host_addr") ||
+		    json_object_get(args, "host_port"))
+			return "host_socket";
+		if (!json_is_string(sock) || !*json_string_value(sock) ||
+		    strlen(json_string_value(sock)) >= sizeof(s->path))
+			return "host_socket";
+		strcpy(s->path, json_string_value(sock));
+		return NULL;
+	}
+	if (get_addr(args, "host_addr", &a, &fam) < 0 || fam == AF_UNSPEC)
+		return "host_addr";
+	memcpy(&s->host, &a, sizeof(s->host));
+	if (get_port(args, "host_port", &port) < 0)
+		return "host_port";
+	rfwd_set_port(&s->host, port);
+	return NULL;
+}
+
+static char *cmd_add_guestfwd(struct api_core *core, const json_t *args)
+{
+	const char *bad, *why = NULL;
+	struct rfwd_spec s;
+	int64_t id;
+
+	if (!core->ops->guest_add)
+		return reply_error("add_guestfwd: not supported");
+	bad = parse_guestfwd_args(core->opts, args, &s);
+	if (bad)
+		return reply_error("bad request: add_guestfwd: bad "
+				   "arguments.%s",
+				   bad);
+	id = core->ops->guest_add(core->opaque, &s, &why);
+	if (id < 0)
+		return reply_error("add_guestfwd: %s", why ? why : "failed");
+	return reply(json_pack("{s:I}", "id", (json_int_t)id), NULL);
+}
+
+static json_t *guestfwd_json(const struct rfwd_entry *e)
+{
+	const struct rfwd_spec *s = &e->spec;
+	char g[INET6_ADDRSTRLEN], h[INET6_ADDRSTRLEN];
+	json_t *o;
+
+	o = json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)e->id, "proto",
+		      "tcp", "guest_addr",
+		      sa_ntop((const union api_sockaddr *)&s->guest, g),
+		      "guest_port", (int)rfwd_guest_port(s));
+	if (!o)
+		return NULL;
+	if (s->path[0])
+		json_object_set_new(o, "host_socket", str_json(s->path));
+	else
+		json_object_set_new(
+		    o, "host_addr",
+		    json_string(
+			sa_ntop((const union api_sockaddr *)&s->host, h)));
+	if (!s->path[0])
+		json_object_set_new(o, "host_port",
+				    json_integer(rfwd_host_port(s)));
+	return o;
+}
+
+static json_t *guestfwd_list(struct api_core *core)
+{
+	const struct rfwd_table *t = core->ops->guest_table
+					 ? core->ops->guest_table(core->opaque)
+					 : NULL;
+	json_t *entries = json_array();
+	size_t i;
+
+	for (i = 0; entries && i < rfwd_table_len(t); i++)
+		json_array_append_new(entries,
+				      guestfwd_json(rfwd_table_at(t, i)));
+	return entries;
+}
+
+static char *cmd_list_guestfwd(struct api_core *core, const json_t *args)
+{
+	(void)args;
+	return reply(json_pack("{s:o}", "entries", guestfwd_list(core)), NULL);
+}
+
+static char *cmd_remove_guestfwd(struct api_core *core, const json_t *args)
+{
+	json_int_t id;
+
+	if (!args ||
+	    json_unpack_ex((json_t *)args, NULL, 0, "{s:I}", "id", &id) < 0)
+		return reply_error("bad request: remove_guestfwd: "
+				   "bad arguments.id");
+	if (!core->ops->guest_remove ||
+	    core->ops->guest_remove(core->opaque, id) < 0)
+		return reply_error("bad request: remove_guestfwd: "
+				   "bad arguments.id: no forward with id %lld",
+				   (long long)id);
+	return reply(json_object(), NULL);
+}
+
 /* addr_json() - an address of family @family at @addr, as a JSON string */
 static json_t *addr_json(int family, const void *addr)
 {
@@ -552,11 +678,12 @@ static char *cmd_get_info(struct api_core *core, const json_t *args)
 		       "gateway", addr_json(AF_INET6, &o->vhost6), "dns",
 		       addr_json(AF_INET6, &o->vdns6), "guest",
 		       addr_json(AF_INET6, &o->vguest6));
-	return reply(json_pack("{s:s, s:s, s:i, s:o, s:o, s:o}", "version",
+	return reply(json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "version",
 			       PACKAGE_VERSION, "libslirp_version",
 			       slirp_version_string(), "mtu", (int)o->mtu,
 			       "ipv4", v4, "ipv6", v6, "options",
-			       info_options(o)),
+			       info_options(o), "guest_forwards",
+			       guestfwd_list(core)),
 		     NULL);
 }
 
@@ -592,9 +719,14 @@ static const struct {
 	const char *name;
 	char *(*fn)(struct api_core *core, const json_t *args);
 } commands[] = {
-    {"add_hostfwd", cmd_add_hostfwd},	    {"list_hostfwd", cmd_list_hostfwd},
-    {"remove_hostfwd", cmd_remove_hostfwd}, {"get_info", cmd_get_info},
+    {"add_hostfwd", cmd_add_hostfwd},
+    {"list_hostfwd", cmd_list_hostfwd},
+    {"remove_hostfwd", cmd_remove_hostfwd},
+    {"get_info", cmd_get_info},
     {"get_stats", cmd_get_stats},
+    {"add_guestfwd", cmd_add_guestfwd},
+    {"list_guestfwd", cmd_list_guestfwd},
+    {"remove_guestfwd", cmd_remove_guestfwd},
 };
 
 char *api_core_handle(struct api_core *core, const char *req, size_t len)

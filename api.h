@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "rfwd.h"
 #include "slirp4netns.h"
 
 /* Longest request, without its newline (slirp4netns(1): under 4096 bytes) */
@@ -48,6 +49,11 @@ struct api_fwd {
 struct api_fwd_ops {
 	int (*add)(void *opaque, const struct api_fwd *fwd);
 	int (*remove)(void *opaque, const struct api_fwd *fwd);
+	/* remote forwards (bridge.h); NULL: add_guestfwd is refused */
+	int64_t (*guest_add)(void *opaque, const struct rfwd_spec *s,
+			     const char **ret_why);
+	int (*guest_remove)(void *opaque, int64_t id);
+	const struct rfwd_table *(*guest_table)(void *opaque);
 };
 
 struct api_core;

@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "apiserver.h"
+#include "bridge.h"
 #include "log.h"
 #include "resources.h"
 #include "unixsock.h"
@@ -103,9 +104,28 @@ static int slirp_fwd_remove(void *opaque, const struct api_fwd *f)
 	return 0;
 }
 
+static int64_t guestfwd_add(void *opaque, const struct rfwd_spec *s,
+			    const char **ret_why)
+{
+	return bridge_add(opaque, s, ret_why);
+}
+
+static int guestfwd_remove(void *opaque, int64_t id)
+{
+	return bridge_remove(opaque, id);
+}
+
+static const struct rfwd_table *guestfwd_table(void *opaque)
+{
+	return bridge_table(opaque);
+}
+
 static const struct api_fwd_ops slirp_fwd_ops = {
     .add = slirp_fwd_add,
     .remove = slirp_fwd_remove,
+    .guest_add = guestfwd_add,
+    .guest_remove = guestfwd_remove,
+    .guest_table = guestfwd_table,
 };
 
 static void client_free(struct api_client *c)

@@ -38,6 +38,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 #include "apiserver.h"
+#include "bridge.h"
 #include "log.h"
 #include "nstap.h"
 #include "options.h"
@@ -235,13 +236,18 @@ int main(int argc, char *argv[])
 		ctx.api = api_server_start(&ctx, api_fd, opts.api_socket);
 		api_fd = -1;
 	}
+	if (!opts.enable_sandbox && bridge_start(&ctx, NULL) < 0)
+		goto fail;
 #ifdef S4N_SANITIZERS
 	/* LeakSanitizer's exit-time check needs /proc and ptrace, which the
 	 * sandbox and the filter take away: check start-up now instead */
 	if (opts.enable_sandbox || opts.enable_seccomp)
 		__lsan_do_leak_check();
 #endif
-	if (opts.enable_sandbox && sandbox_enter(&opts) < 0)
+	if (opts.enable_sandbox && (opts.api_socket || opts.n_guestfwd))
+		sandbox_want_fwd_dir();
+	if (opts.enable_sandbox && (sandbox_enter(&opts) < 0 ||
+				    bridge_start(&ctx, SANDBOX_FWD_DIR) < 0))
 		goto fail;
 	if (opts.enable_seccomp && seccomp_install() < 0)
 		goto fail;

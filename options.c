@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "options.h"
+#include "rfwd.h"
 
 /* network+100 must fit in the host part: /25 is the longest prefix */
 #define MAX_PREFIX4 25
@@ -46,6 +47,7 @@ enum {
 	OPT_DEBUG,
 	OPT_QUIET,
 	OPT_PCAP,
+	OPT_GUESTFWD,
 };
 
 static const struct option long_options[] = {
@@ -71,6 +73,7 @@ static const struct option long_options[] = {
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"pcap", required_argument, NULL, OPT_PCAP},
+    {"guestfwd", required_argument, NULL, OPT_GUESTFWD},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -119,6 +122,11 @@ static const char usage[] =
     "                            messages: only warnings and errors\n"
     "      --pcap=FILE           write every frame to and from the\n"
     "                            namespace to FILE (pcap; stops at 1 GiB)\n"
+    "      --guestfwd=[GUEST_ADDR:]GUEST_PORT-HOST_ADDR:HOST_PORT\n"
+    "      --guestfwd=[GUEST_ADDR:]GUEST_PORT-unix:PATH\n"
+    "                            remote forward: the guest's connections to\n"
+    "                            GUEST_ADDR (default: the gateway) go to a\n"
+    "                            host service (repeatable; IPv6 in [])\n"
     "  -h, --help                show this help and exit\n"
     "  -v, --version             show version information and exit\n"
     "\n"
@@ -362,6 +370,14 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 			return fail(err, errlen, "--pcap: empty path");
 		o->pcap = arg;
 		break;
+	case OPT_GUESTFWD:
+		if (o->n_guestfwd == S4N_MAX_GUESTFWD_ARGS)
+			return fail(err, errlen,
+				    "--guestfwd \"%s\": more than %d; add "
+				    "more through the API",
+				    arg, S4N_MAX_GUESTFWD_ARGS);
+		o->guestfwd[o->n_guestfwd++] = arg;
+		break;
 	}
 	return 0;
 }
@@ -467,6 +483,26 @@ static int random_prefix6(struct s4n_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* check_guestfwds() - each --guestfwd against the network and the others,
+ * once the network is known (--cidr may come after it) */
+static int check_guestfwds(const struct s4n_opts *o, char *err, size_t errlen)
+{
+	g_autoptr(rfwd_table) t = rfwd_table_new();
+	const char *why = NULL;
+	struct rfwd_spec s;
+	unsigned int i;
+
+	for (i = 0; i < o->n_guestfwd; i++) {
+		if (rfwd_parse(o->guestfwd[i], o, &s, &why) == 0)
+			why = rfwd_check(o, t, &s);
+		if (why)
+			return fail(err, errlen, "--guestfwd \"%s\": %s",
+				    o->guestfwd[i], why);
+		(void)rfwd_table_add(t, &s, NULL);
+	}
+	return 0;
+}
+
 int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 	       enum opts_action *ret_action, char *err, size_t errlen)
 {
@@ -507,6 +543,8 @@ int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 	if (o.ipv6_random && random_prefix6(&o, err, errlen) < 0)
 		return -EINVAL;
 	derive_addresses(&o);
+	if (check_guestfwds(&o, err, errlen) < 0)
+		return -EINVAL;
 	*ret = o;
 	*ret_action = OPTS_RUN;
 	return 0;

@@ -54,6 +54,39 @@
 /* Set once sandbox_enter() succeeded: the process's root changed for good */
 static bool entered;
 
+/* sandbox_want_fwd_dir(): the new root gets SANDBOX_FWD_DIR */
+static bool want_fwd_dir;
+
+void sandbox_want_fwd_dir(void)
+{
+	want_fwd_dir = true;
+}
+
+/*
+ * mount_fwd_dir() - a tmpfs for the remote forwards' sockets in the new
+ * root, the only writable place in it: bridge.c binds a socket there for
+ * each forward added after start-up. Inodes bound it: bridge.c holds at
+ * most RFWD_MAX forwards, each one socket file at a time.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int mount_fwd_dir(const char *base)
+{
+	char dst[PATH_MAX];
+
+	if (!want_fwd_dir)
+		return 0;
+	snprintf(dst, sizeof(dst), "%s%s", base, SANDBOX_FWD_DIR);
+	if (mkdir(dst, 0700) < 0 ||
+	    mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0700,size=16k,nr_inodes=512") < 0) {
+		log_error("--enable-sandbox: cannot mount a tmpfs on %s: %s",
+			  dst, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Mount points we may cover with the new root's tmpfs; any will do, since
  * the cover is only seen inside our private mount namespace. */
 static const char *const base_dirs[] = {"/tmp", "/mnt", "/dev"};
@@ -438,7 +471,7 @@ static int build_root(void)
 		return -1;
 	}
 	base = mount_base();
-	if (!base || bind_kept_dirs(base) < 0)
+	if (!base || bind_kept_dirs(base) < 0 || mount_fwd_dir(base) < 0)
 		return -1;
 	if (chdir(base) < 0) {
 		log_error("--enable-sandbox: chdir %s: %s", base,

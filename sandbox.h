@@ -31,6 +31,18 @@
  */
 int sandbox_enter(const struct s4n_opts *opts);
 
+/* The remote forwards' sockets in the sandbox: a small tmpfs of its own */
+#define SANDBOX_FWD_DIR "/fwd"
+
+/**
+ * sandbox_want_fwd_dir() - give the new root a writable SANDBOX_FWD_DIR,
+ * mode 0700, where bridge.c binds the listening sockets of remote
+ * forwards. It lives and dies with the daemon's mount namespace: nothing
+ * is left on the host. Called by main() before sandbox_enter() when remote
+ * forwards may be used (--guestfwd or the API socket).
+ */
+void sandbox_want_fwd_dir(void);
+
 /**
  * sandbox_entered() - whether sandbox_enter() succeeded in this process.
  * Called by seccomp_install(): in the sandbox, unlink() reaches only the

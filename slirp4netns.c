@@ -42,6 +42,7 @@
 #include <glib-unix.h>
 #include <slirp/libslirp.h>
 
+#include "bridge.h"
 #include "heap.h"
 #include "log.h"
 #include "release.h"
@@ -343,7 +344,7 @@ static ssize_t send_packet_cb(const void *buf, size_t len, void *opaque)
 {
 	struct s4n_ctx *ctx = opaque;
 
-	return tap_send(ctx->tap, buf, len);
+	return tap_send(ctx->tap, bridge_frame_out(ctx, buf, len), len);
 }
 
 static void guest_error_cb(const char *msg, void *opaque)
@@ -671,6 +672,7 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 {
 	struct s4n_core *c = ctx->core;
 
+	bridge_free(ctx); /* before libslirp: it removes its forwards */
 	if (!c)
 		return;
 	if (c->poll_timer)

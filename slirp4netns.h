@@ -29,6 +29,9 @@
 /* prefix::100, the IPv6 address --configure gives the guest */
 #define S4N_OFF_GUEST6 0x100
 
+/* --guestfwd options on one command line; more through the API */
+#define S4N_MAX_GUESTFWD_ARGS 32
+
 enum s4n_netns_type {
 	S4N_NETNS_PID,
 	S4N_NETNS_PATH,
@@ -92,6 +95,9 @@ struct s4n_opts {
 	bool debug;	  /* --debug (SLIRP4NETNS_DEBUG works as well) */
 	bool quiet;	  /* --quiet: no summary, no information messages */
 	const char *pcap; /* --pcap=FILE, NULL: no capture */
+	/* --guestfwd, as given; checked by opts_parse(), opened by main() */
+	const char *guestfwd[S4N_MAX_GUESTFWD_ARGS];
+	unsigned int n_guestfwd;
 };
 
 /*
@@ -119,6 +125,7 @@ struct s4n_core;   /* slirp4netns.c: loop state, epoll mirror of libslirp */
 struct s4n_tap;	   /* tap.c: the frame path */
 struct api_server; /* apiserver.c */
 struct res;	   /* resources.c: descriptors and memory */
+struct bridge;	   /* bridge.c: remote forwards, NULL until used */
 
 /*
  * struct s4n_ctx - runtime state of the daemon, passed to every handler.
@@ -131,6 +138,7 @@ struct s4n_ctx {
 	struct s4n_core *core;
 	struct api_server *api;
 	struct res *res;
+	struct bridge *bridge;
 	struct s4n_stats stats;
 	int exit_status;
 };

@@ -54,6 +54,7 @@
 #include "pcap.h"
 #include "reasm.h"
 #include "resources.h"
+#include "rfwd.h"
 #include "tap.h"
 #include "util.h"
 
@@ -82,12 +83,13 @@ struct s4n_tap {
 	unsigned int mtu; /* the guest's MTU */
 	bool gso;	  /* libslirp runs at GSO_MTU, see above */
 	struct s4n_stats *stats;
-	struct pcap *pcap;    /* --pcap, or NULL */
-	struct res *res;      /* NULL: no checks before a new flow */
-	struct guard_net net; /* see guard_check() */
-	struct reasm *reasm;  /* NULL until the guest fragments */
-	uint8_t *buf;	      /* one frame from the guest */
-	uint8_t *obuf;	      /* one fragment to the guest */
+	struct pcap *pcap;	    /* --pcap, or NULL */
+	struct res *res;	    /* NULL: no checks before a new flow */
+	struct guard_net net;	    /* see guard_check() */
+	struct reasm *reasm;	    /* NULL until the guest fragments */
+	uint8_t *buf;		    /* one frame from the guest */
+	uint8_t *obuf;		    /* one fragment to the guest */
+	const struct rfwd_nat *nat; /* forwards on the gateway (bridge.c) */
 };
 
 /* Ask for offloads on a TAP fd opened with IFF_VNET_HDR; returns the
@@ -272,6 +274,11 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	return 0;
 }
 
+void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat)
+{
+	tap->nat = nat;
+}
+
 int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 {
 	int i;
@@ -298,6 +305,7 @@ int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 		pcap_frame(tap->pcap, frame, len);
 		if (tap->gso)
 			(void)frame_adjust_mss(frame, len, GSO_MSS, true);
+		(void)rfwd_nat_in(tap->nat, frame, len);
 		(void)tap_input(tap, slirp, frame, len);
 	}
 	return 0;

@@ -49,6 +49,13 @@ void tap_idle(struct s4n_tap *tap);
 /* tap_free() - close the fd and free the state. Called at exit. */
 void tap_free(struct s4n_tap *tap);
 
+struct rfwd_nat;
+
+/* tap_set_nat() - rewrite frames from the guest to forwards on the gateway
+ * (rfwd_nat_in()) before anything else sees them; NULL: none. Called by
+ * bridge.c when the first such forward opens. */
+void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat);
+
 /* tap_fd() - the fd, or -1 */
 int tap_fd(const struct s4n_tap *tap);
 

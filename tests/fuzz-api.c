@@ -71,7 +71,42 @@ static int fake_remove(void *opaque, const struct api_fwd *f)
 	return 0;
 }
 
-static const struct api_fwd_ops fake_ops = {fake_add, fake_remove};
+/* remote forwards: the real table and checks, no sockets */
+static struct rfwd_table *gtable;
+static const struct s4n_opts *gopts;
+
+static int64_t fake_guest_add(void *opaque, const struct rfwd_spec *s,
+			      const char **ret_why)
+{
+	struct rfwd_entry *e;
+
+	(void)opaque;
+	*ret_why = rfwd_check(gopts, gtable, s);
+	if (*ret_why)
+		return -1;
+	e = rfwd_table_add(gtable, s, NULL);
+	if (!e) {
+		*ret_why = "too many";
+		return -1;
+	}
+	return e->id;
+}
+
+static int fake_guest_remove(void *opaque, int64_t id)
+{
+	(void)opaque;
+	return rfwd_table_remove(gtable, id);
+}
+
+static const struct rfwd_table *fake_guest_table(void *opaque)
+{
+	(void)opaque;
+	return gtable;
+}
+
+static const struct api_fwd_ops fake_ops = {
+    fake_add, fake_remove, fake_guest_add, fake_guest_remove, fake_guest_table,
+};
 
 static void check_reply(const char *r)
 {
@@ -101,6 +136,9 @@ static void init_opts(struct s4n_opts *o, bool ipv6)
 	o->prefix_len = 24;
 	o->prefix6_len = 64;
 	inet_pton(AF_INET, "10.0.2.0", &o->vnetwork);
+	inet_pton(AF_INET, "255.255.255.0", &o->vnetmask);
+	inet_pton(AF_INET, "10.0.2.15", &o->vdhcp_start);
+	inet_pton(AF_INET, "10.0.2.30", &o->vdhcp_end);
 	inet_pton(AF_INET, "10.0.2.2", &o->vhost);
 	inet_pton(AF_INET, "10.0.2.3", &o->vdns);
 	inet_pton(AF_INET, "10.0.2.100", &o->vguest);
@@ -122,6 +160,8 @@ static void run(const uint8_t *data, size_t size, size_t chunk, bool ipv6)
 
 	init_opts(&opts, ipv6);
 	bound = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gtable = rfwd_table_new();
+	gopts = &opts;
 	core = api_core_new(&opts, &stats, &fake_ops, NULL);
 	while (!done) {
 		size_t n = MIN(MIN(chunk, size - pos), sizeof(buf) - len);
@@ -165,6 +205,7 @@ static void run(const uint8_t *data, size_t size, size_t chunk, bool ipv6)
 		abort();
 	api_core_free(core);
 	g_hash_table_destroy(bound);
+	rfwd_table_free(gtable);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -80,7 +80,8 @@ static int fake_remove(void *opaque, const struct api_fwd *f)
 	return 0;
 }
 
-static const struct api_fwd_ops fake_ops = {fake_add, fake_remove};
+static const struct api_fwd_ops fake_ops = {.add = fake_add,
+					    .remove = fake_remove};
 
 /* ---- fixtures ---- */
 
@@ -746,6 +747,26 @@ static void test_frame(void)
 	   "frame: %d bytes and newline: a line", API_MAX_REQUEST);
 }
 
+/* a core whose ops have no remote forwards: clear errors, empty lists */
+static void test_guestfwd_unsupported(void)
+{
+	setup(false);
+	is_str(rq("{\"execute\":\"add_guestfwd\",\"arguments\":"
+		  "{\"guest_port\":80,\"host_socket\":\"/x\"}}"),
+	       "{\"error\":{\"desc\":\"add_guestfwd: not supported\"}}",
+	       "add_guestfwd without remote forwards");
+	is_str(rq("{\"execute\":\"list_guestfwd\"}"),
+	       "{\"return\":{\"entries\":[]}}", "list_guestfwd: empty");
+	is_str(rq("{\"execute\":\"remove_guestfwd\",\"arguments\":{\"id\":1}}"),
+	       "{\"error\":{\"desc\":\"bad request: remove_guestfwd: bad "
+	       "arguments.id: no forward with id 1\"}}",
+	       "remove_guestfwd: no such id");
+	is_str(rq("{\"execute\":\"remove_guestfwd\"}"),
+	       "{\"error\":{\"desc\":\"bad request: remove_guestfwd: bad "
+	       "arguments.id\"}}",
+	       "remove_guestfwd: no id");
+}
+
 int main(void)
 {
 	test_frame();
@@ -758,6 +779,7 @@ int main(void)
 	test_dual_stack();
 	test_info_stats();
 	test_max_forwards();
+	test_guestfwd_unsupported();
 	api_core_free(core);
 	g_hash_table_destroy(fk.bound);
 	free(last);

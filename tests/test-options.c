@@ -192,6 +192,7 @@ static void test_usage(void)
 	    "--target-type",	"--help",
 	    "--version",	"--debug",
 	    "--quiet",		"--pcap",
+	    "--guestfwd",
 	};
 	size_t i;
 

@@ -38,11 +38,13 @@ status_field()
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
 }
 
-# root_listing PID - the names in the daemon's /, sorted, on one line
+# root_listing PID - the names in the daemon's /, sorted, on one line;
+# "fwd", the remote forwards' own tmpfs (test-guestfwd.sh checks it), left
+# out
 root_listing()
 {
-	find "/proc/$1/root/" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort |
-		tr '\n' ' ' | sed 's/ $//'
+	find "/proc/$1/root/" -mindepth 1 -maxdepth 1 -printf '%f\n' |
+		grep -vx fwd | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
 # mount_opts PID DIR - the per-mount options of DIR in the daemon's view
