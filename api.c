@@ -694,13 +694,17 @@ static char *cmd_get_stats(struct api_core *core, const json_t *args)
 
 	(void)args;
 	return reply(
-	    json_pack("{s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}, "
+	    json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
+		      "s:{s:I, s:I, s:I}, "
 		      "s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I}",
 		      "from_guest", "frames", (json_int_t)s->from_guest_frames,
 		      "bytes", (json_int_t)s->from_guest_bytes, "dropped",
 		      (json_int_t)s->from_guest_dropped, "bad_destination",
 		      (json_int_t)s->from_guest_bad_dest, "bad_neighbour",
-		      (json_int_t)s->from_guest_bad_neigh, "fragments",
+		      (json_int_t)s->from_guest_bad_neigh, "syns",
+		      (json_int_t)s->from_guest_syns, "refused_nofd",
+		      (json_int_t)s->from_guest_refused_nofd, "refused_nomem",
+		      (json_int_t)s->from_guest_refused_nomem, "fragments",
 		      "received", (json_int_t)s->reasm.fragments, "reassembled",
 		      (json_int_t)s->reasm.reassembled, "dropped",
 		      (json_int_t)s->reasm.dropped, "to_guest", "frames",

@@ -648,6 +648,22 @@ static void test_info_stats(void)
 		ok(up >= 0, "get_stats: uptime_ms");
 	}
 	json_decref(r);
+
+	/* struct s4n_stats says these are reported too */
+	stats.from_guest_syns = 11;
+	stats.from_guest_refused_nofd = 5;
+	stats.from_guest_refused_nomem = 2;
+	r = json_loads(rq("{\"execute\":\"get_stats\"}"), 0, NULL);
+	{
+		json_int_t syns = -1, nofd = -1, nomem = -1;
+
+		ok(json_unpack(r, "{s:{s:{s:I, s:I, s:I}}}", "return",
+			       "from_guest", "syns", &syns, "refused_nofd",
+			       &nofd, "refused_nomem", &nomem) == 0 &&
+		       syns == 11 && nofd == 5 && nomem == 2,
+		   "get_stats: from_guest.syns, refused_nofd, refused_nomem");
+	}
+	json_decref(r);
 }
 
 static void test_max_forwards(void)
