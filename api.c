@@ -771,6 +771,10 @@ struct api_core *api_core_new(const struct s4n_opts *opts,
 {
 	struct api_core *core = g_new0(struct api_core, 1);
 
+	/* jansson seeds its hash function from /dev/urandom at the first
+	 * JSON object, the first request; the sandbox hides /dev, and the
+	 * core is created before it (api_server_start()). */
+	json_object_seed(0);
 	core->opts = opts;
 	core->stats = stats;
 	core->ops = ops;

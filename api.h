@@ -67,7 +67,9 @@ struct api_core;
 socklen_t api_sockaddr_len(const union api_sockaddr *a);
 
 /**
- * api_core_new() - create the request handler and its forward table.
+ * api_core_new() - create the request handler and its forward table, and
+ * seed jansson's hash function while /dev/urandom is reachable: called
+ * before the sandbox.
  * @opts:	options in effect (defaults, get_info); must outlive the core
  * @stats:	counters for get_stats; api_requests is counted here
  * @ops:	forward operations, called with @opaque

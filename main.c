@@ -117,6 +117,15 @@ static int open_target(const struct s4n_opts *opts, int *ret_fd)
 	return 0;
 }
 
+/* the target process whose exit ends the daemon, or 0 */
+static pid_t watched_pid(const struct s4n_opts *o)
+{
+	if (o->target_type == S4N_TARGET_NETNS &&
+	    o->netns_type == S4N_NETNS_PID)
+		return o->target_pid;
+	return 0;
+}
+
 static void print_summary(const struct s4n_opts *o)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -211,7 +220,8 @@ int main(int argc, char *argv[])
 	log_set_quiet(opts.quiet);
 	if (opts_check_env(&opts, err, sizeof(err)) < 0)
 		die("%s", err);
-	if (opts.enable_seccomp && seccomp_prepare(opts.enable_sandbox) < 0)
+	if (opts.enable_seccomp &&
+	    filter_prepare(opts.enable_sandbox, watched_pid(&opts)) < 0)
 		return 1;
 	block_signals();
 	res_raise_nofile();
@@ -249,7 +259,7 @@ int main(int argc, char *argv[])
 	if (opts.enable_sandbox && (sandbox_enter(&opts) < 0 ||
 				    bridge_start(&ctx, SANDBOX_FWD_DIR) < 0))
 		goto fail;
-	if (opts.enable_seccomp && seccomp_install() < 0)
+	if (opts.enable_seccomp && filter_install() < 0)
 		goto fail;
 	/* Start-up (libseccomp's rule compiler most of all) leaves freed
 	 * memory behind in the heap: give it back before idling. */

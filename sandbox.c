@@ -43,16 +43,12 @@
 #include <linux/nsfs.h>
 
 #include <sys/capability.h>
-#include <jansson.h>
 
 #include "log.h"
 #include "util.h"
 #include "sandbox.h"
 
 #define RESOLV_CONF "/etc/resolv.conf"
-
-/* Set once sandbox_enter() succeeded: the process's root changed for good */
-static bool entered;
 
 /* sandbox_want_fwd_dir(): the new root gets SANDBOX_FWD_DIR */
 static bool want_fwd_dir;
@@ -558,9 +554,6 @@ int sandbox_enter(const struct s4n_opts *opts)
 	resolv_exists = false;
 	if (!opts->disable_dns && check_resolv_conf(&resolv_exists) < 0)
 		return -1;
-	/* jansson seeds its hash function from /dev/urandom at the first
-	 * JSON object, the first API request; /dev is gone after this. */
-	json_object_seed(0);
 	/* As root, stay in our user namespace (slirp4netns(1)): a root
 	 * daemon drops its capabilities instead. */
 	if (geteuid() != 0 && enter_userns(opts) < 0)
@@ -577,11 +570,5 @@ int sandbox_enter(const struct s4n_opts *opts)
 	}
 	if (drop_caps() < 0)
 		return -1;
-	entered = true;
 	return 0;
-}
-
-bool sandbox_entered(void)
-{
-	return entered;
 }

@@ -14,7 +14,7 @@
  * sandbox_enter() - confine the daemon to a fresh root that holds only /etc
  * and /run, as --enable-sandbox asks. Called by main() once, after the TAP
  * fd is open, the API socket listens and libslirp exists, and before ready
- * is reported and seccomp_install() runs.
+ * is reported and filter_install() runs.
  *
  * The process must still be single-threaded: joining a user namespace and
  * unsharing the mount namespace fail with EINVAL otherwise, and capabilities
@@ -42,14 +42,5 @@ int sandbox_enter(const struct s4n_opts *opts);
  * forwards may be used (--guestfwd or the API socket).
  */
 void sandbox_want_fwd_dir(void);
-
-/**
- * sandbox_entered() - whether sandbox_enter() succeeded in this process.
- * Called by seccomp_install(): in the sandbox, unlink() reaches only the
- * directories of the socket files the daemon removes at exit.
- *
- * Return: true once the process runs in the sandbox.
- */
-bool sandbox_entered(void);
 
 #endif /* S4N_SANDBOX_H */

@@ -46,7 +46,6 @@
 
 #include "config.h"
 #include "log.h"
-#include "sandbox.h"
 #include "seccompfilter.h"
 #include "util.h"
 
@@ -264,12 +263,36 @@ static const struct arg_rule arg_rules[] = {
 /* clang-format on */
 
 /*
- * add_arg_rules() - the table above, and tgkill() aimed at ourselves
- * only: abort() (g_error, assertions) raises SIGABRT that way.
+ * add_target_probe() - kill(@target, 0) and nothing else of kill(): where
+ * pidfd_open() does not exist (kernels before 5.3), the loop
+ * (slirp4netns.c, on_target_poll()) notices the target's exit that way,
+ * once a second.
  *
  * Return: 0, or -errno; *@ret_bad names the call that failed.
  */
-static int add_arg_rules(scmp_filter_ctx ctx, pid_t self, const char **ret_bad)
+static int add_target_probe(scmp_filter_ctx ctx, pid_t target,
+			    const char **ret_bad)
+{
+	const struct scmp_arg_cmp cmp[2] = {
+	    {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)target},
+	    {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0},
+	};
+	int rc = add_rule(ctx, SCMP_ACT_ALLOW, "kill", 2, cmp);
+
+	if (rc < 0)
+		*ret_bad = "kill";
+	return rc;
+}
+
+/*
+ * add_arg_rules() - the table above, tgkill() aimed at ourselves only
+ * (abort(), for g_error and assertions, raises SIGABRT that way), and
+ * kill(@target, 0) if @target is not 0.
+ *
+ * Return: 0, or -errno; *@ret_bad names the call that failed.
+ */
+static int add_arg_rules(scmp_filter_ctx ctx, pid_t self, pid_t target,
+			 const char **ret_bad)
 {
 	struct scmp_arg_cmp cmp;
 	int rc;
@@ -297,9 +320,11 @@ static int add_arg_rules(scmp_filter_ctx ctx, pid_t self, const char **ret_bad)
 	    .datum_b = 0,
 	};
 	rc = add_rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &cmp);
-	if (rc < 0)
+	if (rc < 0) {
 		*ret_bad = "tgkill";
-	return rc;
+		return rc;
+	}
+	return target > 0 ? add_target_probe(ctx, target, ret_bad) : 0;
 }
 
 #ifdef S4N_SANITIZERS
@@ -326,8 +351,8 @@ static uint32_t kill_action(void)
 	return SCMP_ACT_KILL;
 }
 
-int seccomp_filter_build(uint32_t arch, pid_t self, bool sandboxed,
-			 scmp_filter_ctx *ret_ctx, const char **ret_bad)
+int filter_build(uint32_t arch, pid_t self, pid_t target, bool sandboxed,
+		 scmp_filter_ctx *ret_ctx, const char **ret_bad)
 {
 	uint32_t kill = kill_action();
 	scmp_filter_ctx ctx;
@@ -371,7 +396,7 @@ int seccomp_filter_build(uint32_t arch, pid_t self, bool sandboxed,
 	if (rc < 0)
 		goto err;
 #endif
-	rc = add_arg_rules(ctx, self, ret_bad);
+	rc = add_arg_rules(ctx, self, target, ret_bad);
 	if (rc < 0)
 		goto err;
 	if (sandboxed) {
@@ -390,7 +415,7 @@ err:
 	return rc;
 }
 
-/* the program seccomp_prepare() built, until seccomp_install() loads it */
+/* the program filter_prepare() built, until filter_install() loads it */
 static struct sock_fprog prepared;
 
 static void free_program(void)
@@ -422,14 +447,14 @@ static int read_program(int fd)
 }
 
 /* in a child: build the filter and export it to @fd */
-static int build_and_export(int fd, pid_t self, bool sandboxed)
+static int build_and_export(int fd, pid_t self, pid_t target, bool sandboxed)
 {
 	scmp_filter_ctx ctx;
 	const char *what;
 	int rc;
 
-	rc = seccomp_filter_build(SCMP_ARCH_NATIVE, self, sandboxed, &ctx,
-				  &what);
+	rc = filter_build(SCMP_ARCH_NATIVE, self, target, sandboxed, &ctx,
+			  &what);
 	if (rc < 0) {
 		log_error("--enable-seccomp: cannot build the filter (%s): %s",
 			  what, strerror(-rc));
@@ -444,7 +469,7 @@ static int build_and_export(int fd, pid_t self, bool sandboxed)
 	return 0;
 }
 
-int seccomp_prepare(bool sandboxed)
+int filter_prepare(bool sandboxed, pid_t target)
 {
 	_cleanup_close_ int fd = -1;
 	pid_t self = getpid(), pid;
@@ -471,7 +496,7 @@ int seccomp_prepare(bool sandboxed)
 		return -1;
 	}
 	if (pid == 0)
-		_exit(build_and_export(fd, self, sandboxed));
+		_exit(build_and_export(fd, self, target, sandboxed));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -490,12 +515,14 @@ int seccomp_prepare(bool sandboxed)
 	return 0;
 }
 
-int seccomp_install(void)
+int filter_install(void)
 {
 	long rc;
 
-	if (!prepared.filter && seccomp_prepare(sandbox_entered()) < 0)
+	if (!prepared.filter) {
+		log_error("--enable-seccomp: no filter was prepared");
 		return -1;
+	}
 	/* what seccomp_load() does with the attributes set above: no new
 	 * privileges, and every thread filtered */
 	rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -37,12 +37,13 @@
 /* Child exit codes */
 #define CHILD_OK 0
 #define CHILD_WRONG 1	  /* the call did not behave as expected */
-#define CHILD_NO_FILTER 2 /* seccomp_install() failed */
+#define CHILD_NO_FILTER 2 /* filter_prepare() or filter_install() failed */
 
 static int test_no;
 static int failures;
-static pid_t child_pid; /* in the child, read before the filter */
-static int err_pipe[2]; /* stderr of children that log */
+static pid_t child_pid;	 /* in the child, read before the filter */
+static pid_t target_pid; /* a process the daemon would watch */
+static int err_pipe[2];	 /* stderr of children that log */
 
 static void report(bool ok, const char *name)
 {
@@ -51,6 +52,14 @@ static void report(bool ok, const char *name)
 		failures++;
 	printf("%sok %d - %s\n", ok ? "" : "not ", test_no, name);
 	fflush(stdout);
+}
+
+/* load the daemon's filter, as main() does, watching target_pid */
+static int load_filter(void)
+{
+	if (filter_prepare(false, target_pid) < 0)
+		return -1;
+	return filter_install();
 }
 
 /*
@@ -72,7 +81,7 @@ static int run_child(int (*fn)(void), bool load, int *ret_sig)
 	}
 	if (pid == 0) {
 		child_pid = (pid_t)syscall(SYS_getpid);
-		if (load && seccomp_install() < 0)
+		if (load && load_filter() < 0)
 			_exit(CHILD_NO_FILTER);
 		_exit(fn());
 	}
@@ -240,6 +249,18 @@ static int do_kill_other(void)
 	return expect(kill(getppid(), 0), EPERM);
 }
 
+/* where pidfd_open() is missing, the loop looks for its target's exit
+ * with kill(PID, 0) (issue 16) */
+static int do_kill_target_probe(void)
+{
+	return kill(target_pid, 0) == 0 ? CHILD_OK : CHILD_WRONG;
+}
+
+static int do_kill_target_signal(void)
+{
+	return expect(kill(target_pid, SIGCONT), EPERM);
+}
+
 static int do_tgkill_other(void)
 {
 	return expect(syscall(SYS_tgkill, getppid(), getppid(), 0), EPERM);
@@ -256,8 +277,7 @@ static int do_unlink_sandboxed(void)
 	scmp_filter_ctx ctx;
 	const char *bad;
 
-	if (seccomp_filter_build(SCMP_ARCH_NATIVE, getpid(), true, &ctx, &bad) <
-		0 ||
+	if (filter_build(SCMP_ARCH_NATIVE, getpid(), 0, true, &ctx, &bad) < 0 ||
 	    seccomp_load(ctx) < 0)
 		return CHILD_NO_FILTER;
 	seccomp_release(ctx);
@@ -355,7 +375,7 @@ static int do_thread(void)
 	if (pthread_create(&t, NULL, thread_fn, NULL))
 		return CHILD_NO_FILTER;
 	pthread_barrier_wait(&barrier);
-	if (seccomp_install() < 0)
+	if (load_filter() < 0)
 		return CHILD_NO_FILTER;
 	pthread_barrier_wait(&barrier);
 	pthread_join(t, NULL);
@@ -422,7 +442,7 @@ static void test_sandbox_threads(void)
 /*
  * Pretend the kernel lacks seccomp: a first filter makes
  * prctl(PR_GET_SECCOMP) fail with EINVAL, as it does without
- * CONFIG_SECCOMP. seccomp_install() must then refuse with one line.
+ * CONFIG_SECCOMP. filter_prepare() must then refuse with one line.
  */
 static int do_no_seccomp(void)
 {
@@ -442,7 +462,7 @@ static int do_no_seccomp(void)
 	seccomp_release(ctx);
 	if (dup2(err_pipe[1], STDERR_FILENO) < 0)
 		return CHILD_WRONG;
-	return seccomp_install() == -1 ? CHILD_OK : CHILD_WRONG;
+	return filter_prepare(false, 0) == -1 ? CHILD_OK : CHILD_WRONG;
 }
 
 static void test_no_seccomp(void)
@@ -478,7 +498,7 @@ static void test_arches(void)
 
 		if (arch == 0)
 			continue; /* older libseccomp */
-		rc = seccomp_filter_build(arch, 1, true, &ctx, &bad);
+		rc = filter_build(arch, 1, 1, true, &ctx, &bad);
 		if (rc == 0) {
 			rc = seccomp_export_bpf(ctx, null);
 			seccomp_release(ctx);
@@ -508,6 +528,7 @@ int main(void)
 		 do_ioctl_fionread_bad},
 		{"allowed: mmap read-write", do_mmap_rw},
 		{"allowed: tgkill(self, 0)", do_tgkill_self},
+		{"allowed: kill(target, 0)", do_kill_target_probe},
 		{"allowed: malloc and free", do_malloc},
 	    },
 	  denied[] =
@@ -521,6 +542,8 @@ int main(void)
 		  {"denied with EPERM: mmap(PROT_EXEC)", do_mmap_exec},
 		  {"denied with EPERM: mprotect(PROT_EXEC)", do_mprotect_exec},
 		  {"denied with EPERM: kill(parent, 0)", do_kill_other},
+		  {"denied with EPERM: kill(target, SIGCONT)",
+		   do_kill_target_signal},
 		  {"denied with EPERM: tgkill(parent, 0)", do_tgkill_other},
 		  {"denied with EPERM: unlink", do_unlink},
 	      },
@@ -540,6 +563,16 @@ int main(void)
 	size_t n_arches = 0;
 	int sig;
 
+	/* the target process a daemon would watch: it waits to be killed */
+	target_pid = fork();
+	if (target_pid < 0) {
+		perror("fork");
+		return 99;
+	}
+	if (target_pid == 0) {
+		pause();
+		_exit(0);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
@@ -567,5 +600,7 @@ int main(void)
 	test_no_seccomp();
 	test_sandbox_threads();
 	test_arches();
+	kill(target_pid, SIGKILL);
+	waitpid(target_pid, NULL, 0);
 	return failures ? 1 : 0;
 }

@@ -72,6 +72,31 @@ else
 fi
 is "$st" 0 "... with exit status 0"
 
+# The same where pidfd_open() does not exist (kernels before 5.3): the
+# daemon looks with kill(PID, 0) once a second, which its seccomp filter
+# must let through for the target's PID.
+if nopidfd=$(helper_bin nopidfd); then
+	for seccomp in "" --enable-seccomp; do
+		what="without pidfd_open${seccomp:+, $seccomp}"
+		must "guest" start_guest
+		ok "$what: daemon for PID $GUEST_PID" start_daemon \
+			--wrap "$nopidfd" $seccomp -c "$GUEST_PID" tap0
+		kill -KILL "$GUEST_PID"
+		wait_exit "$GUEST_PID" || true
+		st=0
+		wait_exit "$DAEMON_PID" || st=$?
+		if [ "$st" -eq 124 ]; then
+			fail "$what: the daemon exits when the target exits" \
+				"still running after ${S4N_TIMEOUT}s"
+			stop_daemon -s KILL || true
+		else
+			is "$st" 0 "$what: the daemon exits 0 when the target exits"
+		fi
+	done
+else
+	skip "tests/nopidfd not built" 6
+fi
+
 # --- --netns-type=path --------------------------------------------------------
 must "guest" start_guest
 mkdir -p "$S4N_TMP/netns"
