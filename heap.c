@@ -41,7 +41,6 @@
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
-#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,6 +50,7 @@
 
 #include <glib.h>
 
+#include "compat.h"
 #include "heap.h"
 
 #define HEAP_FEW 4

@@ -19,7 +19,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +33,7 @@
 
 #include "config.h"
 #include "commit.h"
+#include "compat.h"
 #ifdef S4N_SANITIZERS
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -69,7 +69,9 @@ static void print_version(void)
  * memory, times the hundreds of daemons on a host; malloc() serves these
  * few objects as well. GLib configures it in its constructor, which runs
  * after the executable's .preinit_array: the setting must come from there.
- * (From GLib 2.76 on, slices are malloc() anyway and this is a no-op.)
+ * (From GLib 2.76 on, slices are malloc() anyway and this is a no-op.
+ * musl's start-up code runs no .preinit_array: there GLib keeps its
+ * slices, which costs memory and nothing else.)
  */
 static void slice_config(int argc, char **argv, char **envp)
 {

@@ -13,13 +13,13 @@
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
-#include <malloc.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <glib.h>
 
+#include "compat.h"
 #include "release.h"
 
 /* memory is given back to the kernel (malloc_trim) a while after this

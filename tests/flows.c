@@ -55,6 +55,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "config.h"
+
 #define FLOWS_MAX 100000
 #define BYTES_MAX (1024 * 1024)
 #define TIMEOUTS_IN_A_ROW 3
@@ -405,6 +407,17 @@ static void count_refused(struct tally *t, int err)
 	t->refused++;
 	t->errs[err > 0 && err < ERRNO_MAX ? err : 0]++;
 }
+
+#ifndef HAVE_STRERRORNAME_NP
+/* glibc 2.32's; with other C libraries, the number */
+static const char *strerrorname_np(int e)
+{
+	static char name[16];
+
+	snprintf(name, sizeof(name), "E%d", e);
+	return name;
+}
+#endif
 
 static void print_opened(const struct tally *t, long ms)
 {
