@@ -33,6 +33,7 @@
 #include <linux/nsfs.h>
 
 #include "fdpass.h"
+#include "hints.h"
 #include "log.h"
 #include "netcfg.h"
 #include "nstap.h"
@@ -46,6 +47,7 @@ struct nstarget {
 	const char *netns_name;
 	char userns_buf[64]; /* "/proc/PID/ns/user" */
 	char netns_buf[64];
+	bool has_subids; /* for the hint on a failed join (hints.c) */
 };
 
 static int set_nonblock_cloexec(int fd)
@@ -247,15 +249,16 @@ child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 	int fd, rc;
 
 	if (t->userns >= 0 && setns(t->userns, CLONE_NEWUSER) < 0)
-		die("cannot join user namespace \"%s\": %s", t->userns_name,
-		    strerror(errno));
+		die("cannot join user namespace \"%s\": %s%s", t->userns_name,
+		    strerror(errno), hint_join(errno, t->has_subids));
 	if (setns(t->netns, CLONE_NEWNET) < 0)
-		die("cannot join network namespace \"%s\": %s", t->netns_name,
-		    strerror(errno));
+		die("cannot join network namespace \"%s\": %s%s", t->netns_name,
+		    strerror(errno), hint_join(errno, t->has_subids));
 
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		die("cannot open /dev/net/tun: %s", strerror(errno));
+		die("cannot open /dev/net/tun: %s%s", strerror(errno),
+		    hint_tun_open(errno));
 	/* An existing device of that name (RootlessKit creates tap0 first)
 	 * is attached to, not created again. */
 	created = if_nametoindex(opts->tapname) == 0;
@@ -264,8 +267,8 @@ child_main(const struct s4n_opts *opts, const struct nstarget *t, int sock)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, opts->tapname, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		die("cannot open TAP device \"%s\": %s", opts->tapname,
-		    strerror(errno));
+		die("cannot open TAP device \"%s\": %s%s", opts->tapname,
+		    strerror(errno), hint_tap_attach(errno, !created));
 	if (created)
 		set_txqueuelen(opts->tapname);
 
@@ -331,6 +334,8 @@ static int open_in_child(const struct s4n_opts *opts, int *ret_fd)
 	}
 	if (open_target(opts, &t) < 0)
 		goto fail;
+	/* asked before the fork: the child makes only simple calls */
+	t.has_subids = hint_has_subids("/etc/subuid", "/etc/passwd", getuid());
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_error("cannot create socketpair: %s", strerror(errno));
 		goto fail;
