@@ -15,22 +15,60 @@
 #include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/types.h>
+#include <net/ethernet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/tcp.h>
 
 #include "frame.h"
 
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define PROTO_TCP 6
-#define IPV6_HDR_LEN 40
-#define TCP_HDR_MIN 20
-#define TCP_FLAG_RST 0x04
-#define TCP_FLAG_SYN 0x02
-#define TCP_FLAG_ACK 0x10
-#define TCP_OPT_END 0
-#define TCP_OPT_NOP 1
-#define TCP_OPT_MSS 2
+_Static_assert(FRAME_ETH_LEN == sizeof(struct ether_header), "Ethernet");
+_Static_assert(FRAME_IP4_LEN == sizeof(struct iphdr), "IPv4");
+_Static_assert(FRAME_IP6_LEN == sizeof(struct ip6_hdr), "IPv6");
+_Static_assert(FRAME_TCP_LEN == sizeof(struct tcphdr), "TCP");
+
+/* Fields are read and written byte by byte at these offsets, never
+ * through a struct pointer: in a frame, the IP header starts 14 bytes in,
+ * off the alignment a struct iphdr needs. */
+#define ETH_DST offsetof(struct ether_header, ether_dhost)
+#define ETH_SRC offsetof(struct ether_header, ether_shost)
+#define ETH_TYPE offsetof(struct ether_header, ether_type)
+
+#define IP_VERSION_IHL 0 /* version << 4 | header length in 32-bit words */
+#define IP4_TOT_LEN offsetof(struct iphdr, tot_len)
+#define IP4_FRAG offsetof(struct iphdr, frag_off) /* IP_MF | IP_OFFMASK */
+#define IP4_TTL offsetof(struct iphdr, ttl)
+#define IP4_PROTO offsetof(struct iphdr, protocol)
+#define IP4_CSUM offsetof(struct iphdr, check)
+#define IP4_SRC offsetof(struct iphdr, saddr)
+#define IP4_DST offsetof(struct iphdr, daddr)
+
+#define IP6_PLEN offsetof(struct ip6_hdr, ip6_plen)
+#define IP6_NXT offsetof(struct ip6_hdr, ip6_nxt)
+#define IP6_HLIM offsetof(struct ip6_hdr, ip6_hlim)
+#define IP6_SRC offsetof(struct ip6_hdr, ip6_src)
+#define IP6_DST offsetof(struct ip6_hdr, ip6_dst)
+
+#define TCP_SPORT offsetof(struct tcphdr, th_sport)
+#define TCP_DPORT offsetof(struct tcphdr, th_dport)
+#define TCP_SEQ offsetof(struct tcphdr, th_seq)
+#define TCP_ACK offsetof(struct tcphdr, th_ack)
+#define TCP_FLAGS offsetof(struct tcphdr, th_flags)
+#define TCP_DOFF (TCP_FLAGS - 1) /* data offset << 4, in 32-bit words */
+#define TCP_CSUM offsetof(struct tcphdr, th_sum)
+
+/* RFC 3168's Congestion Window Reduced flag; glibc names only the six of
+ * RFC 793 */
+#ifndef TH_CWR
+#define TH_CWR 0x80
+#endif
+
+/* the hop limit of the resets we make, Linux's default (ip_default_ttl) */
+#define RST_TTL 64
 
 /* the layer 3 and 4 headers of a frame, all inside it */
 struct l3_view {
@@ -61,32 +99,35 @@ static int l3_view(const uint8_t *f, size_t len, struct l3_view *v)
 	if (len < FRAME_ETH_LEN)
 		return -EINVAL;
 	v->l3 = FRAME_ETH_LEN;
-	switch (get16(f + 12)) {
-	case ETHERTYPE_IPV4:
-		if (len < v->l3 + 20 || (f[v->l3] >> 4) != 4)
+	switch (get16(f + ETH_TYPE)) {
+	case ETHERTYPE_IP:
+		if (len < v->l3 + FRAME_IP4_LEN ||
+		    (f[v->l3 + IP_VERSION_IHL] >> 4) != 4)
 			return -EINVAL;
-		ihl = (size_t)(f[v->l3] & 0x0f) * 4;
-		tot = get16(f + v->l3 + 2);
-		if (ihl < 20 || tot < ihl || v->l3 + tot > len)
+		ihl = (size_t)(f[v->l3 + IP_VERSION_IHL] & 0x0f) * 4;
+		tot = get16(f + v->l3 + IP4_TOT_LEN);
+		if (ihl < FRAME_IP4_LEN || tot < ihl || v->l3 + tot > len)
 			return -EINVAL;
 		v->v6 = false;
 		v->l4 = v->l3 + ihl;
 		v->end = v->l3 + tot;
-		v->proto = f[v->l3 + 9];
+		v->proto = f[v->l3 + IP4_PROTO];
 		return 0;
 	case ETHERTYPE_IPV6:
-		if (len < v->l3 + IPV6_HDR_LEN || (f[v->l3] >> 4) != 6)
+		if (len < v->l3 + FRAME_IP6_LEN ||
+		    (f[v->l3 + IP_VERSION_IHL] >> 4) != 6)
 			return -EINVAL;
-		tot = IPV6_HDR_LEN + get16(f + v->l3 + 4);
+		tot = FRAME_IP6_LEN + get16(f + v->l3 + IP6_PLEN);
 		if (v->l3 + tot > len)
 			return -EINVAL;
 		v->v6 = true;
-		v->l4 = v->l3 + IPV6_HDR_LEN;
+		v->l4 = v->l3 + FRAME_IP6_LEN;
 		v->end = v->l3 + tot;
-		v->proto = f[v->l3 + 6];
+		v->proto = f[v->l3 + IP6_NXT];
 		return 0;
+	default:
+		return -EINVAL;
 	}
-	return -EINVAL;
 }
 
 /* TCP header length of a TCP packet in @v, or 0 if it does not fit */
@@ -94,10 +135,10 @@ static size_t tcp_hdr_len(const uint8_t *f, const struct l3_view *v)
 {
 	size_t thl;
 
-	if (v->proto != PROTO_TCP || v->end < v->l4 + TCP_HDR_MIN)
+	if (v->proto != IPPROTO_TCP || v->end < v->l4 + FRAME_TCP_LEN)
 		return 0;
-	thl = (size_t)(f[v->l4 + 12] >> 4) * 4;
-	if (thl < TCP_HDR_MIN || v->l4 + thl > v->end)
+	thl = (size_t)(f[v->l4 + TCP_DOFF] >> 4) * 4;
+	if (thl < FRAME_TCP_LEN || v->l4 + thl > v->end)
 		return 0;
 	return thl;
 }
@@ -144,10 +185,13 @@ static uint64_t pseudo_sum(const uint8_t *f, const struct l3_view *v)
 	uint64_t sum;
 	size_t l4len = v->end - v->l4;
 
+	/* the source and destination addresses, next to each other */
 	if (v->v6)
-		sum = sum_bytes(f + v->l3 + 8, 32);
+		sum =
+		    sum_bytes(f + v->l3 + IP6_SRC, 2 * sizeof(struct in6_addr));
 	else
-		sum = sum_bytes(f + v->l3 + 12, 8);
+		sum =
+		    sum_bytes(f + v->l3 + IP4_SRC, 2 * sizeof(struct in_addr));
 	n[0] = htons((uint16_t)(l4len >> 16));
 	n[1] = htons((uint16_t)l4len);
 	sum += n[0] + n[1];
@@ -169,21 +213,21 @@ int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off)
 /* offset of the MSS option's value in the TCP header at @tcp, or 0 */
 static size_t find_mss(const uint8_t *tcp, size_t thl)
 {
-	size_t i = TCP_HDR_MIN;
+	size_t i = FRAME_TCP_LEN;
 
 	while (i < thl) {
 		uint8_t kind = tcp[i];
 
-		if (kind == TCP_OPT_END)
+		if (kind == TCPOPT_EOL)
 			break;
-		if (kind == TCP_OPT_NOP) {
+		if (kind == TCPOPT_NOP) {
 			i++;
 			continue;
 		}
 		if (i + 1 >= thl || tcp[i + 1] < 2 || i + tcp[i + 1] > thl)
 			break;
-		if (kind == TCP_OPT_MSS)
-			return tcp[i + 1] == 4 ? i + 2 : 0;
+		if (kind == TCPOPT_MAXSEG)
+			return tcp[i + 1] == TCPOLEN_MAXSEG ? i + 2 : 0;
 		i += tcp[i + 1];
 	}
 	return 0;
@@ -198,9 +242,9 @@ int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise)
 	if (l3_view(f, len, &v) < 0)
 		return 0;
 	thl = tcp_hdr_len(f, &v);
-	if (!thl || !(f[v.l4 + 13] & TCP_FLAG_SYN))
+	if (!thl || !(f[v.l4 + TCP_FLAGS] & TH_SYN))
 		return 0;
-	if (!v.v6 && (get16(f + v.l3 + 6) & 0x3fff))
+	if (!v.v6 && (get16(f + v.l3 + IP4_FRAG) & (IP_MF | IP_OFFMASK)))
 		return 0; /* a fragment */
 	opt = find_mss(f + v.l4, thl);
 	if (!opt || get16(f + v.l4 + opt) == mss ||
@@ -208,10 +252,10 @@ int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise)
 		return 0;
 	put16(f + v.l4 + opt, mss);
 	/* a SYN is a few dozen bytes: recompute rather than patch */
-	memset(f + v.l4 + 16, 0, 2);
+	memset(f + v.l4 + TCP_CSUM, 0, 2);
 	c = (uint16_t)~fold(pseudo_sum(f, &v) +
 			    sum_bytes(f + v.l4, v.end - v.l4));
-	memcpy(f + v.l4 + 16, &c, 2);
+	memcpy(f + v.l4 + TCP_CSUM, &c, 2);
 	return 1;
 }
 
@@ -221,9 +265,9 @@ bool frame_is_syn(const uint8_t *f, size_t len)
 
 	if (l3_view(f, len, &v) < 0 || !tcp_hdr_len(f, &v))
 		return false;
-	if (!v.v6 && (get16(f + v.l3 + 6) & 0x1fff))
+	if (!v.v6 && (get16(f + v.l3 + IP4_FRAG) & IP_OFFMASK))
 		return false; /* a later fragment: no TCP header there */
-	return (f[v.l4 + 13] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+	return (f[v.l4 + TCP_FLAGS] & (TH_SYN | TH_ACK)) == TH_SYN;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -247,49 +291,54 @@ ssize_t frame_tcp_rst(const uint8_t *syn, size_t len, uint8_t *out,
 	if (!frame_is_syn(syn, len) || l3_view(syn, len, &v) < 0)
 		return -EINVAL;
 	thl = tcp_hdr_len(syn, &v);
-	iphl = v.v6 ? IPV6_HDR_LEN : 20;
-	n = FRAME_ETH_LEN + iphl + TCP_HDR_MIN;
+	iphl = v.v6 ? FRAME_IP6_LEN : FRAME_IP4_LEN;
+	n = FRAME_ETH_LEN + iphl + FRAME_TCP_LEN;
 	if (outlen < n)
 		return -ENOSPC;
 	memset(out, 0, n);
 	/* Ethernet: back to the sender, from the address it sent to */
-	memcpy(out, syn + 6, 6);
-	memcpy(out + 6, syn, 6);
-	memcpy(out + 12, syn + 12, 2);
+	memcpy(out + ETH_DST, syn + ETH_SRC, ETH_ALEN);
+	memcpy(out + ETH_SRC, syn + ETH_DST, ETH_ALEN);
+	memcpy(out + ETH_TYPE, syn + ETH_TYPE, 2);
 	o = (struct l3_view){.v6 = v.v6,
 			     .l3 = FRAME_ETH_LEN,
 			     .l4 = FRAME_ETH_LEN + iphl,
 			     .end = n,
-			     .proto = PROTO_TCP};
+			     .proto = IPPROTO_TCP};
 	if (v.v6) {
-		out[o.l3] = 0x60;
-		put16(out + o.l3 + 4, TCP_HDR_MIN);
-		out[o.l3 + 6] = PROTO_TCP;
-		out[o.l3 + 7] = 64;
-		memcpy(out + o.l3 + 8, syn + v.l3 + 24, 16);
-		memcpy(out + o.l3 + 24, syn + v.l3 + 8, 16);
+		out[o.l3 + IP_VERSION_IHL] = 6 << 4;
+		put16(out + o.l3 + IP6_PLEN, FRAME_TCP_LEN);
+		out[o.l3 + IP6_NXT] = IPPROTO_TCP;
+		out[o.l3 + IP6_HLIM] = RST_TTL;
+		memcpy(out + o.l3 + IP6_SRC, syn + v.l3 + IP6_DST,
+		       sizeof(struct in6_addr));
+		memcpy(out + o.l3 + IP6_DST, syn + v.l3 + IP6_SRC,
+		       sizeof(struct in6_addr));
 	} else {
-		out[o.l3] = 0x45;
-		put16(out + o.l3 + 2, (uint16_t)(iphl + TCP_HDR_MIN));
-		put16(out + o.l3 + 6, 0x4000); /* DF */
-		out[o.l3 + 8] = 64;
-		out[o.l3 + 9] = PROTO_TCP;
-		memcpy(out + o.l3 + 12, syn + v.l3 + 16, 4);
-		memcpy(out + o.l3 + 16, syn + v.l3 + 12, 4);
-		c = (uint16_t)~fold(sum_bytes(out + o.l3, 20));
-		memcpy(out + o.l3 + 10, &c, 2);
+		out[o.l3 + IP_VERSION_IHL] = 4 << 4 | FRAME_IP4_LEN / 4;
+		put16(out + o.l3 + IP4_TOT_LEN,
+		      (uint16_t)(iphl + FRAME_TCP_LEN));
+		put16(out + o.l3 + IP4_FRAG, IP_DF);
+		out[o.l3 + IP4_TTL] = RST_TTL;
+		out[o.l3 + IP4_PROTO] = IPPROTO_TCP;
+		memcpy(out + o.l3 + IP4_SRC, syn + v.l3 + IP4_DST,
+		       sizeof(struct in_addr));
+		memcpy(out + o.l3 + IP4_DST, syn + v.l3 + IP4_SRC,
+		       sizeof(struct in_addr));
+		c = (uint16_t)~fold(sum_bytes(out + o.l3, FRAME_IP4_LEN));
+		memcpy(out + o.l3 + IP4_CSUM, &c, 2);
 	}
 	/* TCP: acknowledges the SYN (and any data it carried), as a host
 	 * with nothing listening does (RFC 9293 3.10.7.1) */
-	put16(out + o.l4, get16(syn + v.l4 + 2));
-	put16(out + o.l4 + 2, get16(syn + v.l4));
-	put32(out + o.l4 + 8,
-	      get32(syn + v.l4 + 4) + 1 + (uint32_t)(v.end - v.l4 - thl));
-	out[o.l4 + 12] = (TCP_HDR_MIN / 4) << 4;
-	out[o.l4 + 13] = TCP_FLAG_RST | TCP_FLAG_ACK;
+	put16(out + o.l4 + TCP_SPORT, get16(syn + v.l4 + TCP_DPORT));
+	put16(out + o.l4 + TCP_DPORT, get16(syn + v.l4 + TCP_SPORT));
+	put32(out + o.l4 + TCP_ACK,
+	      get32(syn + v.l4 + TCP_SEQ) + 1 + (uint32_t)(v.end - v.l4 - thl));
+	out[o.l4 + TCP_DOFF] = (FRAME_TCP_LEN / 4) << 4;
+	out[o.l4 + TCP_FLAGS] = TH_RST | TH_ACK;
 	c = (uint16_t)~fold(pseudo_sum(out, &o) +
-			    sum_bytes(out + o.l4, TCP_HDR_MIN));
-	memcpy(out + o.l4 + 16, &c, 2);
+			    sum_bytes(out + o.l4, FRAME_TCP_LEN));
+	memcpy(out + o.l4 + TCP_CSUM, &c, 2);
 	return (ssize_t)n;
 }
 
@@ -316,16 +365,16 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 	if (v.end - v.l3 > mtu) {
 		ret->gso_type =
 		    v.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-		if (f[v.l4 + 13] & 0x80) /* CWR: first segment only */
+		if (f[v.l4 + TCP_FLAGS] & TH_CWR) /* first segment only */
 			ret->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
 		ret->gso_size = htole16((uint16_t)(mtu - l34));
 	}
 	ret->hdr_len = htole16((uint16_t)(v.l4 + thl));
 	ret->csum_start = htole16((uint16_t)v.l4);
-	ret->csum_offset = htole16(16);
+	ret->csum_offset = htole16(TCP_CSUM);
 	memcpy(hdrs, f, v.l4 + thl);
 	c = fold(pseudo_sum(f, &v));
-	memcpy(hdrs + v.l4 + 16, &c, 2);
+	memcpy(hdrs + v.l4 + TCP_CSUM, &c, 2);
 	return (ssize_t)(v.l4 + thl);
 }
 
@@ -349,22 +398,21 @@ ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 	flen = v.l4 + n;
 	if (flen > outlen)
 		return -ENOSPC;
-	frag = get16(f + v.l3 + 6);
-	off8 = (uint16_t)((frag & 0x1fff) + *pos / 8);
-	if (off8 > 0x1fff)
+	frag = get16(f + v.l3 + IP4_FRAG);
+	off8 = (uint16_t)((frag & IP_OFFMASK) + *pos / 8);
+	if (off8 > IP_OFFMASK)
 		return -ENOTSUP;
 	memcpy(out, f, v.l4);
 	memcpy(out + v.l4, f + v.l4 + *pos, n);
 	/* more fragments follow unless this is the last piece of a packet
 	 * that was itself the last; DF cannot hold once we fragment */
-	put16(
-	    out + v.l3 + 6,
-	    (uint16_t)(off8 |
-		       ((*pos + n < payload || (frag & 0x2000)) ? 0x2000 : 0)));
-	put16(out + v.l3 + 2, (uint16_t)(ihl + n));
-	memset(out + v.l3 + 10, 0, 2);
+	put16(out + v.l3 + IP4_FRAG,
+	      (uint16_t)(off8 |
+			 ((*pos + n < payload || (frag & IP_MF)) ? IP_MF : 0)));
+	put16(out + v.l3 + IP4_TOT_LEN, (uint16_t)(ihl + n));
+	memset(out + v.l3 + IP4_CSUM, 0, 2);
 	c = (uint16_t)~fold(sum_bytes(out + v.l3, ihl));
-	memcpy(out + v.l3 + 10, &c, 2);
+	memcpy(out + v.l3 + IP4_CSUM, &c, 2);
 	*pos += n;
 	return (ssize_t)flen;
 }

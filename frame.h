@@ -13,7 +13,15 @@
 
 #include <linux/virtio_net.h>
 
-#define FRAME_ETH_LEN 14
+/* Header lengths, one definition each for every file that reads frames
+ * (frame.c checks them against <net/ethernet.h> and <netinet/...>) */
+#define FRAME_ETH_LEN 14 /* struct ether_header, without VLAN tag */
+#define FRAME_IP4_LEN 20 /* struct iphdr, without options */
+#define FRAME_IP6_LEN 40 /* struct ip6_hdr, without extension headers */
+#define FRAME_TCP_LEN 20 /* struct tcphdr, without options */
+/* the longest: header length fields of 15 32-bit words */
+#define FRAME_IP4_MAX 60
+#define FRAME_TCP_MAX 60
 
 /**
  * frame_complete_csum() - finish a checksum left partial by the guest's

@@ -26,14 +26,15 @@
  */
 #include <string.h>
 
+#include "frame.h"
 #include "guard.h"
 
-#define ETH_LEN 14
+#define ETH_LEN FRAME_ETH_LEN
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_IPV6 0x86dd
-#define IPV4_MIN 20
-#define IPV6_LEN 40
+#define IPV4_MIN FRAME_IP4_LEN
+#define IPV6_LEN FRAME_IP6_LEN
 #define ARP_LEN 28
 #define PROTO_ICMPV6 58
 #define NDP_RS 133

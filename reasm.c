@@ -41,13 +41,14 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "frame.h"
 #include "reasm.h"
 
-#define ETH_LEN 14
+#define ETH_LEN FRAME_ETH_LEN
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
-#define IPV4_MIN 20
-#define IPV6_LEN 40
+#define IPV4_MIN FRAME_IP4_LEN
+#define IPV6_LEN FRAME_IP6_LEN
 #define IPV6_FRAG_LEN 8
 #define NH_HOPOPTS 0
 #define NH_ROUTING 43

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "addr.h"
+#include "frame.h"
 #include "rfwd.h"
 
 struct rfwd_table {
@@ -302,7 +303,7 @@ struct in_addr rfwd_hidden4(const struct s4n_opts *o)
 }
 
 /* Ethernet + IPv4 + TCP, the offsets we touch */
-#define ETH_LEN 14
+#define ETH_LEN FRAME_ETH_LEN
 #define ETH_TYPE_IPV4 0x0800
 #define IP_PROTO_TCP 6
 

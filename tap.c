@@ -42,6 +42,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <netinet/ip.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
@@ -58,9 +59,10 @@
 #include "tap.h"
 #include "util.h"
 
-#define ETH_HDR_LEN 14
+/* an 802.1Q tag between the addresses and the EtherType */
+#define VLAN_TAG_LEN 4
 /* Ethernet, a VLAN tag and the largest IP packet: also a TSO frame */
-#define FRAME_MAX (ETH_HDR_LEN + 4 + 65535)
+#define FRAME_MAX (FRAME_ETH_LEN + VLAN_TAG_LEN + IP_MAXPACKET)
 /* One more byte tells a frame that did not fit from one that did */
 #define VNET_MAX 32
 #define BUF_SIZE (VNET_MAX + FRAME_MAX + 1)
@@ -75,7 +77,7 @@
  * (what makes slirp4netns reach 259 MB with 1000 idle connections). See
  * s4n_ctx_init() for the guests whose MTU is above GSO_MTU. */
 #define GSO_MSS 32768
-#define GSO_MTU (GSO_MSS + 40)
+#define GSO_MTU (GSO_MSS + FRAME_IP4_LEN + FRAME_TCP_LEN)
 
 struct s4n_tap {
 	int fd;
@@ -208,7 +210,7 @@ static int vnet_input(uint8_t *buf, size_t n, size_t vnet_len,
 static void refuse_syn(struct s4n_tap *tap, const uint8_t *syn, size_t len,
 		       int why)
 {
-	uint8_t rst[FRAME_ETH_LEN + 40 + 20];
+	uint8_t rst[FRAME_ETH_LEN + FRAME_IP6_LEN + FRAME_TCP_LEN];
 	ssize_t n = frame_tcp_rst(syn, len, rst, sizeof(rst));
 
 	if (why == -EMFILE)
@@ -241,7 +243,7 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	/* A guest controls these bytes: libslirp checks each header it
 	 * parses, we check the frame as a whole, and libslirp never sees a
 	 * fragment (see reasm.c). */
-	if (len < ETH_HDR_LEN || len > FRAME_MAX) {
+	if (len < FRAME_ETH_LEN || len > FRAME_MAX) {
 		tap->stats->from_guest_dropped++;
 		return -EINVAL;
 	}
@@ -340,7 +342,7 @@ static const uint8_t vnet_none[VNET_MAX];
 static ssize_t send_offload(struct s4n_tap *tap, const uint8_t *frame,
 			    size_t len)
 {
-	uint8_t hdrs[FRAME_ETH_LEN + 60 + 60];
+	uint8_t hdrs[FRAME_ETH_LEN + FRAME_IP4_MAX + FRAME_TCP_MAX];
 	struct virtio_net_hdr vh;
 	struct iovec iov[3];
 	ssize_t h, n;
