@@ -5,7 +5,7 @@
 #
 # Usage: tests/fuzz.sh [SECONDS [TARGET...]]
 #   SECONDS	time per target (default 60; 0 only builds)
-#   TARGET	api, frame (default: both)
+#   TARGET	api, frame, reasm (default: all)
 # Environment: FUZZ_BUILDDIR (default: a new temporary directory), CC
 # (default clang). A fixed seed makes CI runs repeatable; new inputs go to
 # a scratch corpus, never to the committed one in tests/corpus/.
@@ -17,7 +17,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(api frame)
+[ ${#targets[@]} -gt 0 ] || targets=(api frame reasm)
 builddir=${FUZZ_BUILDDIR:-$(mktemp -d /tmp/s4n-fuzz.XXXXXX)}
 cc=${CC:-clang}
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
