@@ -144,10 +144,11 @@ static int parse6(const uint8_t *f, size_t len, struct frag *fr)
 {
 	const uint8_t *ip = f + ETH_LEN;
 	size_t end, pos = ETH_LEN + IPV6_LEN, nh_off = ETH_LEN + 6;
-	uint8_t nh = ip[6];
+	uint8_t nh;
 
 	if (len < ETH_LEN + IPV6_LEN || (ip[0] >> 4) != 6)
 		return 0;
+	nh = ip[6];
 	end = ETH_LEN + IPV6_LEN + get16(ip + 4);
 	if (end > len)
 		return 0; /* libslirp drops it */
