@@ -222,8 +222,10 @@ int main(int argc, char *argv[])
 	log_set_quiet(opts.quiet);
 	if (opts_check_env(&opts, err, sizeof(err)) < 0)
 		die("%s", err);
+	/* remote forwards (bridge.c) open UNIX sockets after start-up */
 	if (opts.enable_seccomp &&
-	    filter_prepare(opts.enable_sandbox, watched_pid(&opts)) < 0)
+	    filter_prepare(opts.enable_sandbox, watched_pid(&opts),
+			   opts.api_socket || opts.n_guestfwd) < 0)
 		return 1;
 	block_signals();
 	res_raise_nofile();
@@ -260,6 +262,11 @@ int main(int argc, char *argv[])
 		sandbox_want_fwd_dir();
 	if (opts.enable_sandbox && (sandbox_enter(&opts) < 0 ||
 				    bridge_start(&ctx, SANDBOX_FWD_DIR) < 0))
+		goto fail;
+	/* the sandbox dropped them already; capset() is killed once the
+	 * filter is in */
+	if (opts.enable_seccomp && !opts.enable_sandbox &&
+	    sandbox_drop_caps("--enable-seccomp") < 0)
 		goto fail;
 	if (opts.enable_seccomp && filter_install() < 0)
 		goto fail;

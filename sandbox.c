@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* sandbox.c - --enable-sandbox: a private root holding only /etc and /run
+/* sandbox.c - --enable-sandbox: a private root holding /etc and resolv.conf
  *
  * Copyright (C) 2026 The slirp4netns authors
  *
@@ -14,9 +14,13 @@
  *    stay where we are (slirp4netns(1));
  * 3. unshare the mount namespace and make every mount private, so that
  *    nothing below propagates back to the host (Podman issue 4113);
- * 4. mount a small tmpfs, bind /etc and /run into it read-only,
- *    pivot_root into it and detach the old root: the daemon's / now lists
- *    etc and run only, and the tmpfs itself is read-only;
+ * 4. mount a small tmpfs, bind /etc into it read-only, and of /run only
+ *    what /etc/resolv.conf leads to: the links of its symlink chain that
+ *    lie in /run, recreated, and the file at its end, bound read-only.
+ *    Then pivot_root into it and detach the old root: the daemon's / now
+ *    lists etc and run only, and the tmpfs itself is read-only.
+ *    /run holds other programs' sockets (the session bus, podman.sock,
+ *    docker.sock), which a daemon taken over could talk to (issue 15);
  * 5. drop every capability but CAP_NET_BIND_SERVICE (permitted, effective,
  *    inheritable, bounding and ambient sets), and set no_new_privs.
  *
@@ -42,6 +46,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
+#include <glib.h>
 #include <sys/capability.h>
 
 #include "log.h"
@@ -87,8 +92,14 @@ static int mount_fwd_dir(const char *base)
  * the cover is only seen inside our private mount namespace. */
 static const char *const base_dirs[] = {"/tmp", "/mnt", "/dev"};
 
-/* The host directories the sandbox keeps, as slirp4netns(1) states */
-static const char *const kept_dirs[] = {"etc", "run"};
+/* The host directories the sandbox keeps whole, as slirp4netns(1) states */
+static const char *const kept_dirs[] = {"etc"};
+
+/* where resolv.conf may lead besides /etc: only its files are kept */
+#define RUN_DIR "/run"
+
+/* links followed from /etc/resolv.conf, as the kernel's limit */
+#define MAX_HOPS 40
 
 /*
  * check_single_thread() - unshare(CLONE_NEWNS) and setns(CLONE_NEWUSER)
@@ -117,8 +128,15 @@ static int check_single_thread(void)
 	return 0;
 }
 
+static bool in_run(const char *path)
+{
+	return !strncmp(path, RUN_DIR "/", strlen(RUN_DIR) + 1);
+}
+
 static bool in_kept_dir(const char *path)
 {
+	if (in_run(path))
+		return true;
 	for (size_t i = 0; i < sizeof(kept_dirs) / sizeof(kept_dirs[0]); i++) {
 		size_t len = strlen(kept_dirs[i]);
 
@@ -337,9 +355,8 @@ static int make_readonly(const char *path)
 }
 
 /*
- * bind_kept_dirs() - bind /etc and /run into @base (recursively: a
- * non-recursive bind of a tree with locked submounts fails, and
- * resolv.conf may live in a submount of /run).
+ * bind_kept_dirs() - bind /etc into @base (recursively: a non-recursive
+ * bind of a tree with locked submounts fails).
  *
  * Return: 0, or -1 after logging.
  */
@@ -374,6 +391,110 @@ static int bind_kept_dirs(const char *base)
 	return 0;
 }
 
+/* mkdir -p the directories above @path (all inside the new root) */
+static int make_parents(const char *path)
+{
+	char dir[PATH_MAX];
+	char *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* @host_path, a file of /run, at the same place under @base, read-only */
+static int keep_file(const char *base, const char *host_path)
+{
+	char dst[PATH_MAX];
+	int fd, rc;
+
+	snprintf(dst, sizeof(dst), "%s%s", base, host_path);
+	rc = make_parents(dst);
+	if (rc < 0)
+		return rc;
+	fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (mount(host_path, dst, NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	return make_readonly(dst);
+}
+
+/* @link's target as an absolute path, its directory resolved (a
+ * relative link from /etc reads "../run/..."; /var/run is /run).
+ * Return: 0, or -errno */
+static int link_next(const char *link, const char *target, char *ret,
+		     size_t size)
+{
+	g_autofree char *joined = NULL, *dir = NULL, *base = NULL;
+	char real[PATH_MAX];
+	int n;
+
+	if (target[0] == '/')
+		joined = g_strdup(target);
+	else
+		joined = g_strdup_printf(
+		    "%.*s/%s", (int)(strrchr(link, '/') - link), link, target);
+	dir = g_path_get_dirname(joined);
+	base = g_path_get_basename(joined);
+	if (!realpath(dir, real))
+		return -errno;
+	n = snprintf(ret, size, "%s/%s", strcmp(real, "/") ? real : "", base);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * keep_resolv_conf() - of /run, only what /etc/resolv.conf leads to:
+ * follow its symlink chain, recreate under @base each link that lies in
+ * /run, and bind the file at its end read-only. A bind of the file pins
+ * it: a resolv.conf replaced (rather than rewritten) after start-up is
+ * not seen, which slirp4netns.1.md says.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int keep_resolv_conf(const char *base)
+{
+	char path[PATH_MAX] = RESOLV_CONF, target[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+	int hop, rc = 0;
+	ssize_t n;
+
+	for (hop = 0; hop < MAX_HOPS && rc == 0; hop++) {
+		if (lstat(path, &st) < 0)
+			return 0; /* missing: the check after pivot_root */
+		if (!S_ISLNK(st.st_mode)) {
+			if (in_run(path))
+				rc = keep_file(base, path);
+			break;
+		}
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			return 0;
+		target[n] = '\0';
+		if (in_run(path)) {
+			snprintf(dst, sizeof(dst), "%s%s", base, path);
+			rc = make_parents(dst);
+			if (rc == 0 && symlink(target, dst) < 0 &&
+			    errno != EEXIST)
+				rc = -errno;
+		}
+		if (rc == 0)
+			rc = link_next(path, target, path, sizeof(path));
+	}
+	if (rc < 0) {
+		log_error("--enable-sandbox: cannot keep %s in the sandbox: %s",
+			  path, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * mount_base() - mount the new root's tmpfs on the first directory that
  * takes it.
@@ -385,10 +506,10 @@ static const char *mount_base(void)
 	int err = ENOENT;
 
 	for (size_t i = 0; i < sizeof(base_dirs) / sizeof(base_dirs[0]); i++) {
-		/* room for two directories, nothing else */
+		/* room for two directories and the few of resolv.conf's chain */
 		if (mount("tmpfs", base_dirs[i], "tmpfs",
 			  MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "mode=0755,size=16k,nr_inodes=8") == 0)
+			  "mode=0755,size=64k,nr_inodes=64") == 0)
 			return base_dirs[i];
 		err = errno;
 	}
@@ -445,8 +566,9 @@ static int switch_root(void)
  *
  * Return: 0, or -1 after logging.
  */
-static int build_root(void)
+static int build_root(bool keep_resolv)
 {
+	char run[PATH_MAX];
 	const char *base;
 
 	if (unshare(CLONE_NEWNS) < 0) {
@@ -469,6 +591,16 @@ static int build_root(void)
 	base = mount_base();
 	if (!base || bind_kept_dirs(base) < 0 || mount_fwd_dir(base) < 0)
 		return -1;
+	/* /run is always there, as slirp4netns(1) has it; empty unless
+	 * resolv.conf leads into it */
+	snprintf(run, sizeof(run), "%s" RUN_DIR, base);
+	if (mkdir(run, 0755) < 0) {
+		log_error("--enable-sandbox: cannot create %s: %s", run,
+			  strerror(errno));
+		return -1;
+	}
+	if (keep_resolv && keep_resolv_conf(base) < 0)
+		return -1;
 	if (chdir(base) < 0) {
 		log_error("--enable-sandbox: chdir %s: %s", base,
 			  strerror(errno));
@@ -477,38 +609,46 @@ static int build_root(void)
 	return switch_root();
 }
 
-/*
- * drop_caps() - step 5. The bounding set goes first: dropping from it
- * needs CAP_SETPCAP, which the last step removes. CAP_NET_BIND_SERVICE
- * stays if we have it, for add_hostfwd on ports below 1024.
- *
- * Return: 0, or -1 after logging.
- */
-static int drop_caps(void)
+/* do we hold @c in our effective set? */
+static bool have_cap(cap_value_t c)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps)
+		(void)cap_get_flag(caps, c, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
+int sandbox_drop_caps(const char *opt)
 {
 	const cap_value_t keep = CAP_NET_BIND_SERVICE;
 	cap_flag_value_t have = CAP_CLEAR;
 	cap_t caps;
 	int rc;
 
-	/* cap_get_bound() is -1 past the kernel's last capability */
-	for (cap_value_t c = 0; cap_get_bound(c) >= 0; c++) {
+	/* Without CAP_SETPCAP (an unprivileged daemon outside a user
+	 * namespace) the bounding set cannot shrink; with no capability in
+	 * the other sets and no_new_privs, it grants nothing either.
+	 * cap_get_bound() is -1 past the kernel's last capability. */
+	for (cap_value_t c = 0; have_cap(CAP_SETPCAP) && cap_get_bound(c) >= 0;
+	     c++) {
 		if (c == keep || cap_get_bound(c) == 0)
 			continue;
 		if (cap_drop_bound(c) < 0) {
 			int err = errno;
 			char *name = cap_to_name(c);
 
-			log_error("--enable-sandbox: cannot drop %s from the "
-				  "bounding set: %s",
-				  name ? name : "?", strerror(err));
+			log_error("%s: cannot drop %s from the bounding set: "
+				  "%s",
+				  opt, name ? name : "?", strerror(err));
 			cap_free(name);
 			return -1;
 		}
 	}
 	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0) {
-		log_error("--enable-sandbox: cannot clear the ambient "
-			  "capabilities: %s",
+		log_error("%s: cannot clear the ambient capabilities: %s", opt,
 			  strerror(errno));
 		return -1;
 	}
@@ -520,7 +660,7 @@ static int drop_caps(void)
 	else
 		caps = cap_init();
 	if (!caps) {
-		log_error("--enable-sandbox: %s", strerror(errno));
+		log_error("%s: %s", opt, strerror(errno));
 		return -1;
 	}
 	if (have == CAP_SET) {
@@ -530,13 +670,13 @@ static int drop_caps(void)
 	rc = cap_set_proc(caps);
 	cap_free(caps);
 	if (rc < 0) {
-		log_error("--enable-sandbox: cannot drop capabilities: %s",
+		log_error("%s: cannot drop capabilities: %s", opt,
 			  strerror(errno));
 		return -1;
 	}
 	/* no exec ever gains privileges back (also set by seccomp) */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		log_error("--enable-sandbox: cannot set no_new_privs: %s",
+		log_error("%s: cannot set no_new_privs: %s", opt,
 			  strerror(errno));
 		return -1;
 	}
@@ -558,7 +698,7 @@ int sandbox_enter(const struct s4n_opts *opts)
 	 * daemon drops its capabilities instead. */
 	if (geteuid() != 0 && enter_userns(opts) < 0)
 		return -1;
-	if (build_root() < 0)
+	if (build_root(!opts->disable_dns) < 0)
 		return -1;
 	/* A chain of links may pass through a directory we left behind
 	 * (/etc/resolv.conf -> /var/run/... with /var/run -> /run). */
@@ -568,7 +708,7 @@ int sandbox_enter(const struct s4n_opts *opts)
 			  "and /run");
 		return -1;
 	}
-	if (drop_caps() < 0)
+	if (sandbox_drop_caps("--enable-sandbox") < 0)
 		return -1;
 	return 0;
 }

@@ -43,4 +43,17 @@ int sandbox_enter(const struct s4n_opts *opts);
  */
 void sandbox_want_fwd_dir(void);
 
+/**
+ * sandbox_drop_caps() - drop every capability but CAP_NET_BIND_SERVICE
+ * (kept if held, for add_hostfwd below port 1024) from every set, the
+ * bounding set too where we may, and set no_new_privs. Called by
+ * sandbox_enter(), and by main() before filter_install() without the
+ * sandbox: a root
+ * daemon needs no CAP_NET_RAW or CAP_NET_ADMIN once started (issue 15).
+ * @opt:	the option named in error messages
+ *
+ * Return: 0, or -1 after logging one line.
+ */
+int sandbox_drop_caps(const char *opt);
+
 #endif /* S4N_SANDBOX_H */

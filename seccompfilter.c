@@ -36,6 +36,8 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/if_tun.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -69,9 +71,10 @@ static const char *const allow_any[] = {
 	 * eventfd, API replies; writev for the virtio-net header */
 	"read", "write", "writev",
 	/* libslirp's sockets: guest TCP, UDP and ICMP flows, add_hostfwd,
-	 * --outbound-addr; socket() itself is below */
+	 * --outbound-addr; socket() and setsockopt() are below;
+	 * getsockopt() only reads (SO_ERROR after a connect, TCP_INFO) */
 	"bind", "connect", "listen", "accept", "accept4", "shutdown",
-	"setsockopt", "getsockopt", "getsockname", "getpeername",
+	"getsockopt", "getsockname", "getpeername",
 	"sendto", "recvfrom",
 	/* libslirp reads ICMP errors of UDP flows (MSG_ERRQUEUE) */
 	"recvmsg",
@@ -233,9 +236,7 @@ struct arg_rule {
 
 /*
  * Each condition shuts a door the daemon never uses.
- * - socket(): libslirp opens AF_INET and AF_INET6 sockets; glibc's
- *   if_nametoindex() an AF_UNIX one, for a "nameserver fe80::1%eth0"
- *   line. Netlink, packet, AF_ALG and the rest are kernel attack surface.
+ * - socket(): see socket_rules below.
  * - ioctl(): FIONREAD (libslirp's sorecvoob()), SIOCGIFINDEX
  *   (if_nametoindex()), TCGETS (glibc's isatty() when stdout buffers the
  *   summary main() prints after the filter), TUNGETIFF (tap.c probes a
@@ -247,9 +248,6 @@ struct arg_rule {
  */
 /* clang-format off */
 static const struct arg_rule arg_rules[] = {
-	{ "socket", 0, 0, AF_INET },
-	{ "socket", 0, 0, AF_INET6 },
-	{ "socket", 0, 0, AF_UNIX },
 	{ "ioctl", 1, 0, FIONREAD },
 	{ "ioctl", 1, 0, SIOCGIFINDEX },
 	{ "ioctl", 1, 0, TCGETS },
@@ -261,6 +259,133 @@ static const struct arg_rule arg_rules[] = {
 	{ "mprotect", 2, PROT_EXEC, 0 },
 };
 /* clang-format on */
+
+/*
+ * socket(): only the families, types and protocols of the host sockets
+ * libslirp opens for guest flows and forwards (and glibc's
+ * if_nametoindex(), for a "nameserver fe80::1%eth0" line: it tries
+ * AF_UNIX first and takes AF_INET when that is refused). AF_UNIX only
+ * where remote forwards may exist (@unix_streams), and stream only:
+ * a daemon taken over could otherwise reach other programs' sockets (the
+ * session bus, podman.sock; issue 15), which the sandbox then keeps out
+ * of its view. Its other UNIX sockets, the API's and bess's, exist before
+ * the filter. No raw sockets, netlink, packet,
+ * AF_ALG, SCTP, MPTCP or L2TP: kernel attack surface the daemon never
+ * needs. SOCK_NONBLOCK and SOCK_CLOEXEC may be or'ed into the type.
+ */
+struct socket_rule {
+	int family, type, protocol;
+};
+
+/* clang-format off */
+static const struct socket_rule socket_rules[] = {
+	/* TCP: guest connections (tcp_fconnect), forwards (tcp_listen) */
+	{ AF_INET, SOCK_STREAM, 0 }, { AF_INET, SOCK_STREAM, IPPROTO_TCP },
+	{ AF_INET6, SOCK_STREAM, 0 }, { AF_INET6, SOCK_STREAM, IPPROTO_TCP },
+	/* UDP: guest datagrams (udp_attach), forwards (udp_listen) */
+	{ AF_INET, SOCK_DGRAM, 0 }, { AF_INET, SOCK_DGRAM, IPPROTO_UDP },
+	{ AF_INET6, SOCK_DGRAM, 0 }, { AF_INET6, SOCK_DGRAM, IPPROTO_UDP },
+	/* ICMP echo from the guest, through unprivileged ping sockets
+	 * (icmp_send; libslirp falls back to UDP when refused) */
+	{ AF_INET, SOCK_DGRAM, IPPROTO_ICMP },
+	{ AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6 },
+};
+/* clang-format on */
+
+/*
+ * setsockopt(): the options set after start-up, one line each with who
+ * sets it, found by reading libslirp 4.7 and by strace over the test
+ * suite. Adding one (a TCP path of our own, say) is one more line. Every
+ * other option is refused with EPERM: TCP_ULP (kTLS), SO_ATTACH_FILTER,
+ * SO_ATTACH_BPF and their like reach deep into the kernel.
+ */
+struct sockopt_rule {
+	int level, name;
+};
+
+/* clang-format off */
+static const struct sockopt_rule sockopt_rules[] = {
+	/* libslirp: every listening and UDP socket
+	 * (slirp_socket_set_fast_reuse) */
+	{ SOL_SOCKET, SO_REUSEADDR },
+	/* libslirp: TCP urgent data inline (tcp_fconnect, tcp_listen) */
+	{ SOL_SOCKET, SO_OOBINLINE },
+	/* libslirp: connections to and from the host
+	 * (slirp_socket_set_nodelay) */
+	{ IPPROTO_TCP, TCP_NODELAY },
+	/* libslirp: forwards on IPv6 leave IPv4 to their twin
+	 * (SLIRP_HOSTFWD_V6ONLY, slirp_socket_set_v6only) */
+	{ IPPROTO_IPV6, IPV6_V6ONLY },
+	/* libslirp: ICMP errors of UDP flows back to the guest */
+	{ IPPROTO_IP, IP_RECVERR },
+	{ IPPROTO_IPV6, IPV6_RECVERR },
+	/* libslirp: the guest's TTL or hop limit on UDP and ICMP flows
+	 * (udp_output, sosendto), so that traceroute works */
+	{ IPPROTO_IP, IP_TTL },
+	{ IPPROTO_IPV6, IPV6_UNICAST_HOPS },
+};
+/* clang-format on */
+
+/* one rule allowing @name with the @n comparisons of @cmp */
+static int add_cmp_rule(scmp_filter_ctx ctx, const char *name, unsigned int n,
+			const struct scmp_arg_cmp *cmp, const char **ret_bad)
+{
+	int rc = add_rule(ctx, SCMP_ACT_ALLOW, name, n, cmp);
+
+	if (rc < 0)
+		*ret_bad = name;
+	return rc;
+}
+
+/* the two tables above, and with @unix_streams AF_UNIX stream sockets */
+static int add_socket_rules(scmp_filter_ctx ctx, bool unix_streams,
+			    const char **ret_bad)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(socket_rules) && rc == 0; i++) {
+		const struct socket_rule *r = &socket_rules[i];
+		struct scmp_arg_cmp cmp[3] = {
+		    {.arg = 0,
+		     .op = SCMP_CMP_EQ,
+		     .datum_a = (uint64_t)r->family},
+		    {.arg = 1,
+		     .op = SCMP_CMP_MASKED_EQ,
+		     .datum_a = ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC) &
+				0xffffffffu,
+		     .datum_b = (uint64_t)r->type},
+		    {.arg = 2,
+		     .op = SCMP_CMP_EQ,
+		     .datum_a = (uint64_t)r->protocol},
+		};
+
+		rc = add_cmp_rule(ctx, "socket", 3, cmp, ret_bad);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sockopt_rules) && rc == 0; i++) {
+		const struct sockopt_rule *r = &sockopt_rules[i];
+		struct scmp_arg_cmp cmp[2] = {
+		    {.arg = 1,
+		     .op = SCMP_CMP_EQ,
+		     .datum_a = (uint64_t)r->level},
+		    {.arg = 2, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)r->name},
+		};
+
+		rc = add_cmp_rule(ctx, "setsockopt", 2, cmp, ret_bad);
+	}
+	if (unix_streams && rc == 0) {
+		struct scmp_arg_cmp cmp[2] = {
+		    {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_UNIX},
+		    {.arg = 1,
+		     .op = SCMP_CMP_MASKED_EQ,
+		     .datum_a = ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC) &
+				0xffffffffu,
+		     .datum_b = SOCK_STREAM},
+		};
+
+		rc = add_cmp_rule(ctx, "socket", 2, cmp, ret_bad);
+	}
+	return rc;
+}
 
 /*
  * add_target_probe() - kill(@target, 0) and nothing else of kill(): where
@@ -352,7 +477,8 @@ static uint32_t kill_action(void)
 }
 
 int filter_build(uint32_t arch, pid_t self, pid_t target, bool sandboxed,
-		 scmp_filter_ctx *ret_ctx, const char **ret_bad)
+		 bool unix_streams, scmp_filter_ctx *ret_ctx,
+		 const char **ret_bad)
 {
 	uint32_t kill = kill_action();
 	scmp_filter_ctx ctx;
@@ -397,6 +523,8 @@ int filter_build(uint32_t arch, pid_t self, pid_t target, bool sandboxed,
 		goto err;
 #endif
 	rc = add_arg_rules(ctx, self, target, ret_bad);
+	if (rc == 0)
+		rc = add_socket_rules(ctx, unix_streams, ret_bad);
 	if (rc < 0)
 		goto err;
 	if (sandboxed) {
@@ -447,14 +575,15 @@ static int read_program(int fd)
 }
 
 /* in a child: build the filter and export it to @fd */
-static int build_and_export(int fd, pid_t self, pid_t target, bool sandboxed)
+static int build_and_export(int fd, pid_t self, pid_t target, bool sandboxed,
+			    bool unix_streams)
 {
 	scmp_filter_ctx ctx;
 	const char *what;
 	int rc;
 
-	rc = filter_build(SCMP_ARCH_NATIVE, self, target, sandboxed, &ctx,
-			  &what);
+	rc = filter_build(SCMP_ARCH_NATIVE, self, target, sandboxed,
+			  unix_streams, &ctx, &what);
 	if (rc < 0) {
 		log_error("--enable-seccomp: cannot build the filter (%s): %s",
 			  what, strerror(-rc));
@@ -469,7 +598,7 @@ static int build_and_export(int fd, pid_t self, pid_t target, bool sandboxed)
 	return 0;
 }
 
-int filter_prepare(bool sandboxed, pid_t target)
+int filter_prepare(bool sandboxed, pid_t target, bool unix_streams)
 {
 	_cleanup_close_ int fd = -1;
 	pid_t self = getpid(), pid;
@@ -496,7 +625,8 @@ int filter_prepare(bool sandboxed, pid_t target)
 		return -1;
 	}
 	if (pid == 0)
-		_exit(build_and_export(fd, self, target, sandboxed));
+		_exit(build_and_export(fd, self, target, sandboxed,
+				       unix_streams));
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;

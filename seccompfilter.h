@@ -22,10 +22,11 @@
  * daemon's heap.
  * @sandboxed:	as for filter_build(): --enable-sandbox is given
  * @target:	as for filter_build()
+ * @unix_streams: as for filter_build(): --guestfwd or --api-socket given
  *
  * Return: 0, or -1 after logging exactly one line.
  */
-int filter_prepare(bool sandboxed, pid_t target);
+int filter_prepare(bool sandboxed, pid_t target, bool unix_streams);
 
 /**
  * filter_install() - load the filter filter_prepare() built on every thread
@@ -48,6 +49,9 @@ int filter_install(void);
  *		kill(@target, 0) where pidfd_open() is missing; 0: none
  * @sandboxed:	allow unlink() and unlinkat(), which inside the sandbox
  *		reach only directories the daemon holds open
+ * @unix_streams: allow AF_UNIX stream sockets, which remote forwards
+ *		need after start-up (bridge.c's listeners, libslirp's
+ *		connections to them, UNIX targets)
  * @ret_ctx:	the filter, for seccomp_load() or seccomp_export_bpf();
  *		the caller releases it
  * @ret_bad:	on failure, the call or attribute that could not be added
@@ -55,6 +59,7 @@ int filter_install(void);
  * Return: 0, or -errno from libseccomp.
  */
 int filter_build(uint32_t arch, pid_t self, pid_t target, bool sandboxed,
-		 scmp_filter_ctx *ret_ctx, const char **ret_bad);
+		 bool unix_streams, scmp_filter_ctx *ret_ctx,
+		 const char **ret_bad);
 
 #endif /* S4N_SECCOMPFILTER_H */

@@ -25,6 +25,48 @@ must "host-side server on [::1]:8080" start_tcp_server ::1 8080
 must "local DNS server" start_dns
 must "test user" setup_user
 
+# Another program's socket under /run, such as the session bus or
+# podman.sock: the sandbox must not reach it (issue 15).
+bus="$S4N_TMP/bus.sock"
+must "a UNIX socket under /run" spawn_ready --log "$S4N_TMP/root/bus.log" \
+	"$S4N_PYTHON" -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666); s.listen(8)
+os.write(3, b"ready\n"); os.close(3)
+while True:
+    s.accept()[0].close()' "$bus"
+ok "... reachable outside the sandbox" socat -u /dev/null "UNIX-CONNECT:$bus"
+
+# inside PID - enter the mount namespace of the daemon PID and report
+# what is there: /run's tree, whether resolv.conf reads, and what
+# connecting to $bus says
+cat >"$S4N_TMP/root/inside.py" <<'EOF'
+import ctypes, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open("/proc/%s/ns/mnt" % sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x00020000) != 0:  # CLONE_NEWNS: root and cwd move too
+    sys.exit("setns: " + os.strerror(ctypes.get_errno()))
+tree = []
+for d, dirs, files in os.walk("/run"):
+    tree += [os.path.join(d, n) for n in sorted(dirs + files)]
+print("run: " + " ".join(sorted(tree)))
+try:
+    with open("/etc/resolv.conf") as f:
+        print("resolv: " + f.read().split()[0])
+except OSError as e:
+    print("resolv: " + e.strerror)
+try:
+    socket.socket(socket.AF_UNIX).connect(sys.argv[2])
+    print("bus: reachable")
+except OSError as e:
+    print("bus: " + e.strerror)
+EOF
+inside()
+{
+	"$S4N_PYTHON" "$S4N_TMP/root/inside.py" "$1" "$bus" 2>&1
+}
+
 # api SOCKET JSON - send one request, print the reply
 api()
 {
@@ -69,12 +111,16 @@ wait_ipv6()
 # check_confined PID WHO - the daemon's view of the world
 check_confined()
 {
-	local pid=$1 who=$2
+	local pid=$1 who=$2 out
 	is "$(root_listing "$pid")" "etc run" "$who: / holds only etc and run"
 	ok "$who: /etc/resolv.conf readable inside" \
 		test -r "/proc/$pid/root/etc/resolv.conf"
 	like "$(mount_opts "$pid" /etc)" '^ro,' "$who: /etc is read-only"
-	like "$(mount_opts "$pid" /run)" '^ro,' "$who: /run is read-only"
+	out=$(inside "$pid")
+	has "$out" "run: "$'\n' "$who: /run is empty inside (resolv.conf is a file here)"
+	has "$out" "resolv: nameserver" "$who: resolv.conf reads inside"
+	has "$out" "bus: No such file or directory" \
+		"$who: a UNIX socket under /run is not reachable inside"
 	like "$(mount_opts "$pid" /)" '^ro,' "$who: the new root is read-only"
 	is "$(status_field "$pid" CapEff)" 0000000000000400 \
 		"$who: CapEff is CAP_NET_BIND_SERVICE only"
@@ -230,6 +276,9 @@ must "daemon with --enable-seccomp only" start_daemon -c --enable-seccomp \
 ok "seccomp only: the host's / is still there" \
 	test -d "/proc/$DAEMON_PID/root/usr"
 is "$(status_field "$DAEMON_PID" Seccomp)" 2 "seccomp only: Seccomp: 2"
+is "$(status_field "$DAEMON_PID" CapEff)/$(status_field "$DAEMON_PID" CapBnd)" \
+	0000000000000400/0000000000000400 \
+	"seccomp only: as root, only CAP_NET_BIND_SERVICE is left"
 out=$(guest timeout "$S4N_TIMEOUT" busybox nslookup -type=a \
 	"$S4N_DNS_NAME" 10.0.2.3 2>&1 || true)
 like "$out" "Address: $S4N_DNS_ADDR" "seccomp only: DNS works"
@@ -334,6 +383,12 @@ must "daemon with resolv.conf -> /run/..." start_daemon \
 out=$(guest timeout "$S4N_TIMEOUT" busybox nslookup -type=a \
 	"$S4N_DNS_NAME" 10.0.2.3 2>&1 || true)
 like "$out" "Address: $S4N_DNS_ADDR" "resolv.conf -> /run/...: DNS works"
+out=$(inside "$DAEMON_PID")
+has "$out" "run: /run/s4ntest /run/s4ntest/root /run/s4ntest/root/resolv.conf"$'\n' \
+	"resolv.conf -> /run/...: only that file of /run is there"
+has "$out" "resolv: nameserver" "resolv.conf -> /run/...: it reads inside"
+has "$out" "bus: No such file or directory" \
+	"resolv.conf -> /run/...: the socket beside it is not there"
 ok "resolv.conf -> /run/...: exits 0" stop_daemon
 
 # --- / is not a mount point (a chroot) -----------------------------------------

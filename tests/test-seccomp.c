@@ -21,6 +21,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -54,10 +56,12 @@ static void report(bool ok, const char *name)
 	fflush(stdout);
 }
 
-/* load the daemon's filter, as main() does, watching target_pid */
+/* load the daemon's filter, as main() does without the sandbox,
+ * watching target_pid: capabilities dropped first */
 static int load_filter(void)
 {
-	if (filter_prepare(false, target_pid) < 0)
+	if (filter_prepare(false, target_pid, false) < 0 ||
+	    sandbox_drop_caps("--enable-seccomp") < 0)
 		return -1;
 	return filter_install();
 }
@@ -135,6 +139,50 @@ static int do_socket_inet(void)
 	return CHILD_OK;
 }
 
+static int do_socket_inet6_stream(void)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			IPPROTO_TCP);
+
+	if (fd < 0)
+		return CHILD_WRONG;
+	close(fd);
+	return CHILD_OK;
+}
+
+static int do_setsockopt_reuseaddr_bad(void)
+{
+	int one = 1;
+
+	return expect(
+	    setsockopt(-1, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), EBADF);
+}
+
+static int do_setsockopt_nodelay_bad(void)
+{
+	int one = 1;
+
+	return expect(
+	    setsockopt(-1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)), EBADF);
+}
+
+/* as root without the sandbox, main() dropped capabilities:
+ * CapEff holds CAP_NET_BIND_SERVICE (bit 10) at most */
+static int do_caps_dropped(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long eff = ~0ULL;
+
+	if (!f)
+		return CHILD_WRONG;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff & ~(1ULL << 10)) == 0 ? CHILD_OK : CHILD_WRONG;
+}
+
 static int do_open_readonly(void)
 {
 	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
@@ -203,6 +251,41 @@ static int do_socket_netlink(void)
 static int do_socket_packet(void)
 {
 	return expect(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), EPERM);
+}
+
+/* issue 15: other programs' sockets under /run */
+static int do_socket_unix(void)
+{
+	return expect(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), EPERM);
+}
+
+static int do_socket_raw(void)
+{
+	return expect(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP),
+		      EPERM);
+}
+
+static int do_socket_sctp(void)
+{
+	return expect(socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP), EPERM);
+}
+
+static int do_socketpair(void)
+{
+	int sv[2];
+
+	return expect(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), EPERM);
+}
+
+static int do_setsockopt_ulp(void)
+{
+	return expect(setsockopt(-1, IPPROTO_TCP, TCP_ULP, "tls", 3), EPERM);
+}
+
+static int do_setsockopt_filter(void)
+{
+	return expect(setsockopt(-1, SOL_SOCKET, SO_ATTACH_FILTER, NULL, 0),
+		      EPERM);
 }
 
 static int do_ioctl_tiocsti(void)
@@ -277,7 +360,8 @@ static int do_unlink_sandboxed(void)
 	scmp_filter_ctx ctx;
 	const char *bad;
 
-	if (filter_build(SCMP_ARCH_NATIVE, getpid(), 0, true, &ctx, &bad) < 0 ||
+	if (filter_build(SCMP_ARCH_NATIVE, getpid(), 0, true, false, &ctx,
+			 &bad) < 0 ||
 	    seccomp_load(ctx) < 0)
 		return CHILD_NO_FILTER;
 	seccomp_release(ctx);
@@ -462,7 +546,7 @@ static int do_no_seccomp(void)
 	seccomp_release(ctx);
 	if (dup2(err_pipe[1], STDERR_FILENO) < 0)
 		return CHILD_WRONG;
-	return filter_prepare(false, 0) == -1 ? CHILD_OK : CHILD_WRONG;
+	return filter_prepare(false, 0, false) == -1 ? CHILD_OK : CHILD_WRONG;
 }
 
 static void test_no_seccomp(void)
@@ -498,7 +582,7 @@ static void test_arches(void)
 
 		if (arch == 0)
 			continue; /* older libseccomp */
-		rc = filter_build(arch, 1, 1, true, &ctx, &bad);
+		rc = filter_build(arch, 1, 1, true, false, &ctx, &bad);
 		if (rc == 0) {
 			rc = seccomp_export_bpf(ctx, null);
 			seccomp_release(ctx);
@@ -523,6 +607,12 @@ int main(void)
 		{"allowed: getpid", do_getpid},
 		{"allowed: close(-1) fails with EBADF", do_close_bad},
 		{"allowed: socket(AF_INET)", do_socket_inet},
+		{"allowed: socket(AF_INET6, SOCK_STREAM | flags, IPPROTO_TCP)",
+		 do_socket_inet6_stream},
+		{"allowed: setsockopt(SO_REUSEADDR) on -1 fails with EBADF",
+		 do_setsockopt_reuseaddr_bad},
+		{"allowed: setsockopt(TCP_NODELAY) on -1 fails with EBADF",
+		 do_setsockopt_nodelay_bad},
 		{"allowed: open read-only", do_open_readonly},
 		{"allowed: ioctl(FIONREAD) on -1 fails with EBADF",
 		 do_ioctl_fionread_bad},
@@ -536,6 +626,14 @@ int main(void)
 		  {"denied with EPERM: uname", do_uname},
 		  {"denied with EPERM: socket(AF_NETLINK)", do_socket_netlink},
 		  {"denied with EPERM: socket(AF_PACKET)", do_socket_packet},
+		  {"denied with EPERM: socket(AF_UNIX)", do_socket_unix},
+		  {"denied with EPERM: socket(AF_INET, SOCK_RAW)",
+		   do_socket_raw},
+		  {"denied with EPERM: socket(IPPROTO_SCTP)", do_socket_sctp},
+		  {"denied with EPERM: socketpair(AF_UNIX)", do_socketpair},
+		  {"denied with EPERM: setsockopt(TCP_ULP)", do_setsockopt_ulp},
+		  {"denied with EPERM: setsockopt(SO_ATTACH_FILTER)",
+		   do_setsockopt_filter},
 		  {"denied with EPERM: ioctl(TIOCSTI)", do_ioctl_tiocsti},
 		  {"denied with EPERM: open for writing", do_open_write},
 		  {"denied with EPERM: open with O_CREAT", do_open_creat},
@@ -576,7 +674,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
-			       ARRAY_SIZE(killed) + n_arches + 7);
+			       ARRAY_SIZE(killed) + n_arches + 8);
 
 	/* Without the filter the "denied" calls must succeed, or the
 	 * EPERM below would prove nothing. */
@@ -590,6 +688,12 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(killed); i++)
 		report(child_killed(killed[i].fn), killed[i].name);
 
+	if (geteuid() == 0)
+		report(child_exits(do_caps_dropped, CHILD_OK),
+		       "as root, only CAP_NET_BIND_SERVICE stays effective");
+	else
+		printf("ok %d # SKIP not root: no capabilities to drop\n",
+		       ++test_no);
 	report(run_child(do_unlink_sandboxed, false, &sig) == CHILD_OK,
 	       "sandboxed filter: unlink allowed (ENOENT)");
 	report(run_child(do_thread, false, &sig) == CHILD_OK,
