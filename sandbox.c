@@ -50,6 +50,7 @@
 #include <sys/capability.h>
 
 #include "log.h"
+#include "rfwd.h"
 #include "util.h"
 #include "sandbox.h"
 
@@ -450,21 +451,22 @@ static int link_next(const char *link, const char *target, char *ret,
 }
 
 /*
- * keep_resolv_conf() - of /run, only what /etc/resolv.conf leads to:
- * follow its symlink chain, recreate under @base each link that lies in
- * /run, and bind the file at its end read-only. A bind of the file pins
- * it: a resolv.conf replaced (rather than rewritten) after start-up is
- * not seen, which slirp4netns.1.md says.
+ * keep_chain() - of /run, only what @start leads to: follow its symlink
+ * chain, recreate under @base each link that lies in /run, and bind the
+ * file at its end (resolv.conf, or the UNIX socket of a remote forward)
+ * read-only. A bind pins the file: a resolv.conf replaced (rather than
+ * rewritten) after start-up is not seen, which slirp4netns.1.md says.
  *
  * Return: 0, or -1 after logging.
  */
-static int keep_resolv_conf(const char *base)
+static int keep_chain(const char *base, const char *start)
 {
-	char path[PATH_MAX] = RESOLV_CONF, target[PATH_MAX], dst[PATH_MAX];
+	char path[PATH_MAX], target[PATH_MAX], dst[PATH_MAX];
 	struct stat st;
 	int hop, rc = 0;
 	ssize_t n;
 
+	snprintf(path, sizeof(path), "%s", start);
 	for (hop = 0; hop < MAX_HOPS && rc == 0; hop++) {
 		if (lstat(path, &st) < 0)
 			return 0; /* missing: the check after pivot_root */
@@ -566,7 +568,30 @@ static int switch_root(void)
  *
  * Return: 0, or -1 after logging.
  */
-static int build_root(bool keep_resolv)
+/*
+ * keep_run_files() - what the daemon reaches in /run after start-up:
+ * resolv.conf (unless --disable-dns) and the UNIX sockets --guestfwd
+ * names. A socket that add_guestfwd names later is reachable only if it
+ * is one of these, or lies in /etc.
+ *
+ * Return: 0, or -1 after logging.
+ */
+static int keep_run_files(const char *base, const struct s4n_opts *opts)
+{
+	if (!opts->disable_dns && keep_chain(base, RESOLV_CONF) < 0)
+		return -1;
+	for (unsigned int i = 0; i < opts->n_guestfwd; i++) {
+		struct rfwd_spec spec;
+		const char *why;
+
+		if (rfwd_parse(opts->guestfwd[i], opts, &spec, &why) == 0 &&
+		    spec.path[0] && keep_chain(base, spec.path) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_root(const struct s4n_opts *opts)
 {
 	char run[PATH_MAX];
 	const char *base;
@@ -599,7 +624,7 @@ static int build_root(bool keep_resolv)
 			  strerror(errno));
 		return -1;
 	}
-	if (keep_resolv && keep_resolv_conf(base) < 0)
+	if (keep_run_files(base, opts) < 0)
 		return -1;
 	if (chdir(base) < 0) {
 		log_error("--enable-sandbox: chdir %s: %s", base,
@@ -698,7 +723,7 @@ int sandbox_enter(const struct s4n_opts *opts)
 	 * daemon drops its capabilities instead. */
 	if (geteuid() != 0 && enter_userns(opts) < 0)
 		return -1;
-	if (build_root(!opts->disable_dns) < 0)
+	if (build_root(opts) < 0)
 		return -1;
 	/* A chain of links may pass through a directory we left behind
 	 * (/etc/resolv.conf -> /var/run/... with /var/run -> /run). */

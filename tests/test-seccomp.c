@@ -288,6 +288,20 @@ static int do_setsockopt_filter(void)
 		      EPERM);
 }
 
+/* with remote forwards possible: UNIX stream sockets, nothing else */
+static int do_unix_wanted(void)
+{
+	int fd;
+
+	if (filter_prepare(false, 0, true) < 0 || filter_install() < 0)
+		return CHILD_NO_FILTER;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return CHILD_WRONG;
+	close(fd);
+	return expect(socket(AF_UNIX, SOCK_DGRAM, 0), EPERM);
+}
+
 static int do_ioctl_tiocsti(void)
 {
 	char c = 'x';
@@ -674,7 +688,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
 		n_arches += seccomp_arch_resolve_name(arch_names[i]) != 0;
 	printf("1..%zu\n", ARRAY_SIZE(allowed) + ARRAY_SIZE(denied) +
-			       ARRAY_SIZE(killed) + n_arches + 8);
+			       ARRAY_SIZE(killed) + n_arches + 9);
 
 	/* Without the filter the "denied" calls must succeed, or the
 	 * EPERM below would prove nothing. */
@@ -694,6 +708,8 @@ int main(void)
 	else
 		printf("ok %d # SKIP not root: no capabilities to drop\n",
 		       ++test_no);
+	report(run_child(do_unix_wanted, false, &sig) == CHILD_OK,
+	       "unix_streams: AF_UNIX stream allowed, datagram denied");
 	report(run_child(do_unlink_sandboxed, false, &sig) == CHILD_OK,
 	       "sandboxed filter: unlink allowed (ENOENT)");
 	report(run_child(do_thread, false, &sig) == CHILD_OK,
