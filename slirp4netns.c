@@ -35,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -100,7 +101,11 @@ struct s4n_core {
 	int pidfd;
 	int bess_fd; /* listening socket, -1 unless bess */
 	struct util_sockfile bess_file;
-	guint poll_timer; /* target watch without pidfd */
+	guint poll_timer; /* target watch without pidfd, or of a netns path */
+	int nsdir;	  /* --netns-type=path: its directory, O_PATH */
+	char *nsname;	  /* ... the name in it */
+	dev_t nsdev;	  /* ... and the namespace it named at start */
+	ino_t nsino;
 };
 
 static void quit(struct s4n_ctx *ctx, int status)
@@ -530,6 +535,53 @@ static gboolean on_target_poll(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * A --netns-type=path namespace outlives its processes while the daemon
+ * holds the TAP fd (a TUN file keeps a reference to its namespace), so it
+ * never goes away by itself and the daemon would run on for good (issue
+ * 15). What ends it is the file that named it: Podman unmounts and
+ * removes its netns file, and /proc/PID/ns/net vanishes with PID. Once a
+ * second, the name is looked up again, through a directory fd opened at
+ * start (the sandbox hides the path itself): a different inode, or none,
+ * means the namespace is gone.
+ */
+#define NETNS_POLL_SECONDS 1
+
+static gboolean on_netns_poll(gpointer data)
+{
+	struct s4n_ctx *ctx = data;
+	struct s4n_core *c = ctx->core;
+	struct stat st;
+
+	if (fstatat(c->nsdir, c->nsname, &st, 0) == 0 &&
+	    st.st_dev == c->nsdev && st.st_ino == c->nsino)
+		return G_SOURCE_CONTINUE;
+	log_info("network namespace %s is gone, exiting", ctx->opts->target);
+	quit(ctx, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+/* a warning only: the daemon works on, it just would not notice */
+static void watch_netns_path(struct s4n_ctx *ctx)
+{
+	struct s4n_core *c = ctx->core;
+	g_autofree char *dir = g_path_get_dirname(ctx->opts->target);
+	struct stat st;
+
+	c->nsname = g_path_get_basename(ctx->opts->target);
+	c->nsdir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->nsdir < 0 || fstatat(c->nsdir, c->nsname, &st, 0) < 0) {
+		log_warn("cannot watch the network namespace %s (%s): its "
+			 "end will go unnoticed",
+			 ctx->opts->target, g_strerror(errno));
+		return;
+	}
+	c->nsdev = st.st_dev;
+	c->nsino = st.st_ino;
+	c->poll_timer =
+	    g_timeout_add_seconds(NETNS_POLL_SECONDS, on_netns_poll, ctx);
+}
+
 static gboolean on_bess_accept(gint fd, GIOCondition cond, gpointer data)
 {
 	struct s4n_ctx *ctx = data;
@@ -605,6 +657,9 @@ static int add_exit_sources(struct s4n_ctx *ctx)
 			return -1;
 		}
 	}
+	if (o->target_type == S4N_TARGET_NETNS &&
+	    o->netns_type == S4N_NETNS_PATH)
+		watch_netns_path(ctx);
 	if (c->bess_fd >= 0)
 		add_watch(c, c->bess_fd, G_IO_IN, on_bess_accept);
 	return 0;
@@ -619,7 +674,7 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 	bool bess = ctx->opts->target_type == S4N_TARGET_BESS;
 
 	ctx->core = c;
-	c->sigfd = c->pidfd = -1;
+	c->sigfd = c->pidfd = c->nsdir = -1;
 	c->bess_fd = bess ? tapfd : -1;
 	if (bess)
 		util_sockfile_open(&c->bess_file, ctx->opts->target);
@@ -697,6 +752,9 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 		close(c->sigfd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
+	if (c->nsdir >= 0)
+		close(c->nsdir);
+	g_free(c->nsname);
 	res_free(ctx->res);
 	ctx->res = NULL;
 	g_free(c);

@@ -17,7 +17,9 @@
 #    records every connection and datagram;
 #  - ARP and NDP claiming the gateway's and the DNS's addresses;
 #  - the log after 100,000 ICMPv6 echoes beyond the gateway;
-#  - the API refusing to replace a socket it cannot connect to.
+#  - the API refusing to replace a socket it cannot connect to;
+#  - a --netns-type=path daemon whose namespace is gone, and one whose TAP
+#    device is deleted, exit as one whose target process exited.
 # S4N_LONG_TESTS=1 (set by .ci/run) makes the storm 25 times longer and
 # waits out the reassembly timeout for the late piece.
 
@@ -405,6 +407,67 @@ while True:
 		socat -T 2 /dev/null "UNIX-CONNECT:$path"
 	kill "$lpid" 2>/dev/null || true
 }
+
+# --- the namespace or the device gone -------------------------------------
+# gone WHO HOW - a daemon (sandboxed and filtered, as Podman runs it)
+# whose namespace or TAP device goes away must exit 0 by itself
+gone()
+{
+	local who=$1 how=$2 path st=0 args=(-c --enable-sandbox --enable-seccomp)
+	if [ "$who" = user ]; then
+		must "$who, $how: guest" start_guest --rootless
+	else
+		must "$who, $how: guest" start_guest
+	fi
+	case $how in
+	unmounted)
+		# Podman's way: a bind mount of the namespace, unmounted and
+		# removed once the container is gone
+		path="$S4N_TMP/root/netns.$who"
+		touch "$path"
+		must "$who, $how: bind-mounted namespace" \
+			mount --bind "/proc/$GUEST_PID/ns/net" "$path"
+		args+=(--netns-type=path "$path")
+		[ "$who" = user ] &&
+			args+=("--userns-path=/proc/$GUEST_PID/ns/user")
+		;;
+	exited) args+=(--netns-type=path "/proc/$GUEST_PID/ns/net")
+		[ "$who" = user ] &&
+			args+=("--userns-path=/proc/$GUEST_PID/ns/user")
+		;;
+	deleted) args+=("$GUEST_PID") ;;
+	esac
+	if [ "$who" = user ]; then
+		must "$who, $how: daemon" start_daemon --user "$S4N_USER" \
+			"${args[@]}" tap0
+	else
+		must "$who, $how: daemon" start_daemon "${args[@]}" tap0
+	fi
+	case $how in
+	unmounted)
+		kill "$GUEST_PID"
+		umount "$path"
+		rm -f "$path"
+		;;
+	exited) kill "$GUEST_PID" ;;
+	deleted) guest ip link del tap0 ;;
+	esac
+	wait_exit "$DAEMON_PID" || st=$?
+	is "$st" 0 "$who, $how: the daemon exits 0 by itself"
+	if [ "$how" = deleted ]; then
+		has "$(cat "$DAEMON_LOG")" "TAP device gone" "$who, $how: says why"
+		kill "$GUEST_PID" 2>/dev/null || true
+	else
+		has "$(cat "$DAEMON_LOG")" "network namespace " \
+			"$who, $how: says the namespace is gone"
+	fi
+}
+
+for who in root user; do
+	for how in unmounted exited deleted; do
+		gone "$who" "$how"
+	done
+done
 
 for who in root user; do
 	fragments "$who"
