@@ -462,10 +462,15 @@ if command -v podman >/dev/null && command -v busybox >/dev/null; then
 		>"$pod/smoke.log" 2>&1 || pod_st=$?
 fi
 if ! command -v podman >/dev/null || ! command -v busybox >/dev/null; then
-	skip "podman or busybox not installed" 7
+	skip "podman or busybox not installed" 8
 elif [ "$pod_st" -ne 0 ]; then
-	skip "podman cannot run a container here: $(tail -n 1 "$pod/smoke.log")" 7
+	skip "podman cannot run a container here: $(tail -n 1 "$pod/smoke.log")" 8
 else
+	# the manual's way to check which binary Podman runs (USE WITH PODMAN)
+	like "$("${podman_cmd[@]}" info --format \
+		'{{.Host.Slirp4NetNS.Executable}} {{.Host.Slirp4NetNS.Version}}' 2>&1)" \
+		"^$pod/bin/slirp4netns slirp4netns version [0-9]" \
+		"podman info names our binary and reads its version"
 	pod_st=0
 	"${podman_cmd[@]}" run -d --cgroups=disabled --name web \
 		--network slirp4netns:port_handler=slirp4netns,enable_ipv6=true \
