@@ -99,7 +99,7 @@ static void block_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int open_target(const struct s4n_opts *opts, int *ret_fd)
+static int get_tap_fd(const struct s4n_opts *opts, int *ret_fd)
 {
 	int fd;
 
@@ -230,7 +230,7 @@ int main(int argc, char *argv[])
 	block_signals();
 	res_raise_nofile();
 
-	if (open_target(&opts, &tapfd) < 0)
+	if (get_tap_fd(&opts, &tapfd) < 0)
 		return 1;
 	if (opts.api_socket) {
 		api_fd = api_socket_open(opts.api_socket);

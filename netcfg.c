@@ -141,8 +141,8 @@ static int link_set(int fd, uint32_t *seq, int ifindex, unsigned int change,
 	return nl_talk(fd, &req, seq);
 }
 
-static int addr_add4(int fd, uint32_t *seq, int ifindex,
-		     const struct s4n_opts *opts)
+static int ifaddr_add4(int fd, uint32_t *seq, int ifindex,
+		       const struct s4n_opts *opts)
 {
 	uint32_t hostmask =
 	    opts->prefix_len >= 32 ? 0 : UINT32_MAX >> opts->prefix_len;
@@ -165,8 +165,8 @@ static int addr_add4(int fd, uint32_t *seq, int ifindex,
 	return nl_talk(fd, &req, seq);
 }
 
-static int addr_add6(int fd, uint32_t *seq, int ifindex,
-		     const struct s4n_opts *opts)
+static int ifaddr_add6(int fd, uint32_t *seq, int ifindex,
+		       const struct s4n_opts *opts)
 {
 	struct nlreq req;
 	struct ifaddrmsg *ifa;
@@ -292,7 +292,7 @@ int netcfg_configure(const struct s4n_opts *opts, const char **ret_step)
 		goto fail;
 
 	step = "add IPv4 address";
-	rc = addr_add4(fd, &seq, tap, opts);
+	rc = ifaddr_add4(fd, &seq, tap, opts);
 	if (rc < 0)
 		goto fail;
 	step = "add IPv4 default route";
@@ -303,7 +303,7 @@ int netcfg_configure(const struct s4n_opts *opts, const char **ret_step)
 
 	if (opts->enable_ipv6) {
 		step = "add IPv6 address";
-		rc = addr_add6(fd, &seq, tap, opts);
+		rc = ifaddr_add6(fd, &seq, tap, opts);
 		if (rc < 0)
 			goto fail;
 		step = "add IPv6 default route";

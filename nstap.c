@@ -117,18 +117,6 @@ static int open_ns(const char *path, int nstype, int *ret_fd)
 	return 0;
 }
 
-/* Is the user namespace @fd the one we are in? setns() refuses to enter
- * our own user namespace again (EINVAL), so it must be skipped. */
-static int is_own_userns(int fd, bool *ret_same)
-{
-	struct stat self, other;
-
-	if (stat("/proc/self/ns/user", &self) < 0 || fstat(fd, &other) < 0)
-		return -errno;
-	*ret_same = self.st_dev == other.st_dev && self.st_ino == other.st_ino;
-	return 0;
-}
-
 static int open_target_pid(pid_t pid, struct nstarget *t)
 {
 	int rc;
@@ -180,9 +168,8 @@ static int open_target_path(const char *path, struct nstarget *t)
 }
 
 /* Open the namespaces of the target; logs and returns -1 on failure. */
-static int open_target(const struct s4n_opts *opts, struct nstarget *t)
+static int open_ns_target(const struct s4n_opts *opts, struct nstarget *t)
 {
-	bool same = false;
 	int rc;
 
 	if (opts->netns_type == S4N_NETNS_PID)
@@ -210,13 +197,13 @@ static int open_target(const struct s4n_opts *opts, struct nstarget *t)
 	if (t->userns < 0)
 		return 0;
 
-	rc = is_own_userns(t->userns, &same);
+	rc = util_is_own_userns(t->userns);
 	if (rc < 0) {
 		log_error("cannot compare user namespace \"%s\" with ours: %s",
 			  t->userns_name, strerror(-rc));
 		return -1;
 	}
-	if (same)
+	if (rc == 1)
 		util_closep(&t->userns);
 	return 0;
 }
@@ -332,7 +319,7 @@ static int open_in_child(const struct s4n_opts *opts, int *ret_fd)
 			  opts->tapname, IFNAMSIZ - 1);
 		return -1;
 	}
-	if (open_target(opts, &t) < 0)
+	if (open_ns_target(opts, &t) < 0)
 		goto fail;
 	/* asked before the fork: the child makes only simple calls */
 	t.has_subids = hint_has_subids("/etc/subuid", "/etc/passwd", getuid());

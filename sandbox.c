@@ -219,15 +219,6 @@ static int open_target_userns(const struct s4n_opts *opts, char *name,
 	return 0;
 }
 
-/* same_userns() - @fd names the user namespace we are in already */
-static bool same_userns(int fd)
-{
-	struct stat a, b;
-
-	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 static int write_file(const char *path, const char *text)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -284,7 +275,7 @@ static int enter_userns(const struct s4n_opts *opts)
 			  name, strerror(-rc));
 		return -1;
 	}
-	if (fd >= 0 && same_userns(fd)) {
+	if (fd >= 0 && util_is_own_userns(fd) == 1) {
 		close(fd);
 		fd = -1;
 	}

@@ -24,11 +24,12 @@ void util_closep(int *fd);
 int util_write_all(int fd, const void *buf, size_t len);
 
 /**
- * util_read_all() - read exactly @len bytes, same retry rules.
+ * util_is_own_userns() - whether @fd names the user namespace we are in.
+ * Called by nstap.c and sandbox.c before they setns() into one.
  *
- * Return: 0, -EPIPE on early end of file, or -errno.
+ * Return: 1 if it does, 0 if not, or -errno.
  */
-int util_read_all(int fd, void *buf, size_t len);
+int util_is_own_userns(int fd);
 
 /*
  * struct util_sockfile - a socket file we created, to be removed at exit
