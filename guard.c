@@ -111,6 +111,10 @@ static enum guard_verdict check_arp(const struct guard_net *n, const uint8_t *f,
 	return GUARD_PASS;
 }
 
+/* libslirp's own link-local address: the source of its router
+ * advertisements, the guest's default router (LINKLOCAL_ADDR in libslirp) */
+static const uint8_t slirp_ll6[16] = {0xfe, 0x80, [15] = 0x02};
+
 /* the address an NDP message from the guest makes libslirp learn */
 static enum guard_verdict check_ndp(const struct guard_net *n, const uint8_t *f,
 				    size_t len)
@@ -137,7 +141,7 @@ static enum guard_verdict check_ndp(const struct guard_net *n, const uint8_t *f,
 	if (!mac_unicast(f + 6))
 		return GUARD_BAD_NEIGH;
 	if (claim[0] == 0xff || !memcmp(claim, &n->host6, 16) ||
-	    !memcmp(claim, &n->dns6, 16))
+	    !memcmp(claim, &n->dns6, 16) || !memcmp(claim, slirp_ll6, 16))
 		return GUARD_BAD_NEIGH;
 	return GUARD_PASS;
 }

@@ -43,7 +43,8 @@ enum guard_verdict {
  * not the frame's unicast source, or whose sender IPv4 address is the
  * gateway, DNS, network or broadcast address or outside the network; NDP
  * solicitations and advertisements that would teach libslirp a MAC for
- * the gateway, DNS, a multicast address, or a multicast MAC.
+ * the gateway, DNS, libslirp's link-local router address (fe80::2), a
+ * multicast address, or a multicast MAC.
  *
  * Return: GUARD_PASS, or why the frame is dropped.
  */

@@ -182,6 +182,9 @@ static void test_ndp(void)
 	ok(guard_check(&net, f, len) == GUARD_BAD_NEIGH, "NA for the gateway");
 	len = ndp(136, "fd00::100", "fd00::3");
 	ok(guard_check(&net, f, len) == GUARD_BAD_NEIGH, "NA for the DNS");
+	len = ndp(136, "fe80::1", "fe80::2");
+	ok(guard_check(&net, f, len) == GUARD_BAD_NEIGH,
+	   "NA for libslirp's link-local router address");
 	len = ndp(136, "fd00::100", "ff02::1");
 	ok(guard_check(&net, f, len) == GUARD_BAD_NEIGH, "NA for multicast");
 	len = ndp(135, "fd00::2", "fd00::100");
