@@ -220,7 +220,7 @@ print(h.hexdigest())' "$1"
 # --- fragments -----------------------------------------------------------
 fragments()
 {
-	local who=$1 n sha out before seed=$who-$$ bpid pss0 pss1
+	local who=$1 n sha out before seed=$who-$$ bpid pss0 pss1 storm_seed
 	must "$who: guest and daemon" start "$who"
 	pss0=$(pss "$DAEMON_PID")
 	ok "$who: issue 15's overlapping pair" hostile frag-overlap
@@ -260,8 +260,9 @@ s.sendto(bytes(i % 251 for i in range(4000)), ("10.77.0.1", '"$rport"'))'
 		TCP:10.77.0.1:$((rport + 1)),connect-timeout=10 | sha256sum" \
 		>"$out" 2>&1 &
 	bpid=$!
-	ok "$who: a storm of $storm_frames random fragments" \
-		hostile storm "$storm_frames" "$RANDOM"
+	storm_seed=$RANDOM
+	ok "$who: a storm of $storm_frames random fragments (seed $storm_seed)" \
+		hostile storm "$storm_frames" "$storm_seed"
 	wait "$bpid" || true
 	is "$(cut -d' ' -f1 "$out")" "$(bulk_sha "$seed")" \
 		"$who: the 8 MiB transfer alongside is intact (SHA-256)"
