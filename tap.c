@@ -387,11 +387,11 @@ ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len)
 	    {.iov_base = (void *)frame, .iov_len = len},
 	};
 
-	pcap_frame(tap->pcap, frame, len);
 	if (tap->fd < 0) {
 		tap->stats->to_guest_dropped++;
 		return (ssize_t)len;
 	}
+	pcap_frame(tap->pcap, frame, len);
 	if (tap->vnet_len)
 		return send_offload(tap, frame, len);
 	return write_frame(tap, iov, 2, len);

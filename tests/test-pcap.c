@@ -22,6 +22,37 @@
 #define REC_HDR 16
 
 static char path[] = "/tmp/s4n-test-pcap-XXXXXX";
+static char errpath[] = "/tmp/s4n-test-pcap-err-XXXXXX";
+static int saved_stderr = -1;
+
+/* catch what the code under test logs, from here to stderr_text() */
+static void stderr_catch(void)
+{
+	int fd = open(errpath, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+}
+
+static const char *stderr_text(void)
+{
+	static char text[4096];
+	int fd;
+	ssize_t n;
+
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	fd = open(errpath, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	text[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	return text;
+}
 
 /* the whole file, and its length */
 static uint8_t *slurp(size_t *ret_len)
@@ -144,11 +175,17 @@ static void test_limit(void)
 		limit += REC_HDR + frame_len(i);
 	limit += REC_HDR + frame_len(5) - 1;
 	ok(pcap_open(path, limit, &pc) == 0, "open with a limit of %zu", limit);
+	stderr_catch();
 	for (i = 0; i < 8; i++) {
 		make_frame(i, f);
 		pcap_frame(pc, f, frame_len(i));
 	}
 	pcap_close(pc);
+	ok(strstr(stderr_text(),
+		  "slirp4netns: warning: --pcap \"/tmp/s4n-test-pcap-") &&
+	       strstr(stderr_text(), "\": the file reached its limit of ") &&
+	       strchr(stderr_text(), '\n') == strrchr(stderr_text(), '\n'),
+	   "one warning says the limit was reached");
 	b = slurp(&len);
 	ok(b && len <= limit, "the file stays under the limit (%zu bytes)",
 	   len);
@@ -189,6 +226,7 @@ static void test_writer_behind(void)
 		return;
 	/* a stalled disk: the writer stops, the pipe fills up, and the
 	 * frames that do not fit are left out without blocking us */
+	stderr_catch();
 	kill(w, SIGSTOP);
 	for (n = 0; n < 4000; n++) {
 		make_frame(n, f);
@@ -205,6 +243,9 @@ static void test_writer_behind(void)
 	}
 	recs = (int)(n - pcap_dropped(pc));
 	pcap_close(pc);
+	ok(strstr(stderr_text(), "frames left out of the capture (the writer "
+				 "fell behind)") != NULL,
+	   "a warning at the end says how many were left out");
 	b = slurp(&len);
 	ok(b && check_records(b, len) == recs,
 	   "every frame taken is in the file, whole and in order (%d)", recs);
@@ -212,9 +253,11 @@ static void test_writer_behind(void)
 
 int main(void)
 {
-	int fd = mkstemp(path);
+	int fd = mkstemp(path), efd = mkstemp(errpath);
 
-	if (fd < 0) {
+	if (efd >= 0)
+		close(efd);
+	if (fd < 0 || efd < 0) {
 		printf("1..0 # SKIP mkstemp: %s\n", strerror(errno));
 		return 77;
 	}
@@ -227,5 +270,6 @@ int main(void)
 	unlink(path);
 	test_writer_behind();
 	unlink(path);
+	unlink(errpath);
 	return done_testing();
 }

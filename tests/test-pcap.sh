@@ -118,6 +118,30 @@ exec {ro}<&-
 is "$st" 1 "a failure after the file was created: exit 1"
 like "$(cat "$S4N_TMP/root/late.err")" 'ready-fd' "... naming the ready fd"
 ok "... and the file is removed" test ! -e "$S4N_TMP/root/late.pcap"
+run_s4n -c --pcap=/dev/full "$GUEST_PID" tap0
+is "$RUN_ERR" 'slirp4netns: error: --pcap "/dev/full": No space left on device' \
+	"a file that cannot be written: one line at start-up"
+
+# A write error later (here RLIMIT_FSIZE) stops the capture with a
+# warning from the writer and one from the daemon; traffic goes on.
+small=$S4N_TMP/root/small.pcap
+ok "RLIMIT_FSIZE of 2000 bytes: daemon started" start_daemon \
+	--wrap prlimit --wrap --fsize=2000 -c --pcap="$small" "$GUEST_PID" tap0
+for i in 1 2 3; do
+	like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
+		"RLIMIT_FSIZE: TCP connection $i still works"
+done
+ok "RLIMIT_FSIZE: SIGTERM, exit 0" stop_daemon
+like "$(cat "$DAEMON_LOG")" \
+	$'(^|\n)slirp4netns: warning: --pcap: file too large for RLIMIT_FSIZE; capture stopped(\n|$)' \
+	"RLIMIT_FSIZE: the writer says why it stopped"
+like "$(cat "$DAEMON_LOG")" \
+	$'(^|\n)slirp4netns: warning: --pcap "[^"]*": the writer stopped \\(Broken pipe\\); capture stopped(\n|$)' \
+	"RLIMIT_FSIZE: the daemon says the capture stopped"
+is "$(stat -c %s "$small")" 2000 "RLIMIT_FSIZE: the file stops at the limit"
+like "$(tcpdump -n -r "$small" 2>&1)" 'ARP, Request who-has' \
+	"RLIMIT_FSIZE: tcpdump reads the frames before it"
+
 echo keep >"$S4N_TMP/root/old.pcap"
 run_s4n -c --pcap="$S4N_TMP/root/old.pcap" --mtu=0 "$GUEST_PID" tap0
 is "$(cat "$S4N_TMP/root/old.pcap")" keep "a bad option leaves an existing file alone"
