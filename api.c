@@ -636,7 +636,8 @@ static json_t *str_json(const char *s)
 
 static json_t *info_options(const struct s4n_opts *o)
 {
-	static const char *const netns_types[] = {"pid", "path", "tapfd"};
+	static const char *const netns_types[] = {"pid", "path", "tapfd",
+						  "create"};
 	char mac[18] = "";
 
 	if (o->has_macaddress)

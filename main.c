@@ -40,6 +40,7 @@
 #include "apiserver.h"
 #include "bridge.h"
 #include "log.h"
+#include "nsnew.h"
 #include "nstap.h"
 #include "options.h"
 #include "pcap.h"
@@ -99,10 +100,14 @@ static void block_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static int get_tap_fd(const struct s4n_opts *opts, int *ret_fd)
+static int get_tap_fd(const struct s4n_opts *opts, struct nsnew_pin *pin,
+		      int *ret_fd)
 {
 	int fd;
 
+	if (opts->target_type == S4N_TARGET_NETNS &&
+	    opts->netns_type == S4N_NETNS_CREATE)
+		return nsnew_open(opts, pin, ret_fd);
 	if (opts->target_type == S4N_TARGET_NETNS)
 		return nstap_open(opts, ret_fd);
 	/* a BESS peer (User Mode Linux's vector "bess" transport) connects
@@ -197,6 +202,7 @@ static int report_ready(int fd)
 int main(int argc, char *argv[])
 {
 	struct s4n_ctx ctx = {0};
+	struct nsnew_pin pin = NSNEW_PIN_INIT;
 	struct pcap *pcap = NULL;
 	struct s4n_opts opts;
 	enum opts_action action;
@@ -230,7 +236,7 @@ int main(int argc, char *argv[])
 	block_signals();
 	res_raise_nofile();
 
-	if (get_tap_fd(&opts, &tapfd) < 0)
+	if (get_tap_fd(&opts, &pin, &tapfd) < 0)
 		return 1;
 	if (opts.api_socket) {
 		api_fd = api_socket_open(opts.api_socket);
@@ -238,6 +244,7 @@ int main(int argc, char *argv[])
 			close(tapfd);
 			if (opts.target_type == S4N_TARGET_BESS)
 				(void)unlink(opts.target);
+			nsnew_release(&pin);
 			return 1;
 		}
 	}
@@ -282,6 +289,7 @@ int main(int argc, char *argv[])
 	api_server_stop(ctx.api);
 	s4n_ctx_fini(&ctx);
 	pcap_close(pcap);
+	nsnew_release(&pin);
 	return status;
 
 fail:
@@ -292,5 +300,6 @@ fail:
 	api_server_stop(ctx.api);
 	s4n_ctx_fini(&ctx);
 	pcap_discard(pcap);
+	nsnew_release(&pin);
 	return 1;
 }

@@ -391,6 +391,8 @@ int nstap_open(const struct s4n_opts *opts, int *ret_fd)
 	case S4N_NETNS_PID:
 	case S4N_NETNS_PATH:
 		return open_in_child(opts, ret_fd);
+	case S4N_NETNS_CREATE: /* nsnew_open() */
+		break;
 	}
 	log_error("unknown --netns-type");
 	return -1;

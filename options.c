@@ -99,7 +99,9 @@ static const char usage[] =
     "                            refuse connections to the host's 127.0.0.1\n"
     "                            through the gateway address\n"
     "      --netns-type=TYPE     target type: pid, path or tapfd (default "
-    "pid)\n"
+    "pid),\n"
+    "                            or create: a new network namespace, pinned\n"
+    "                            at PATH (a bind mount) until exit\n"
     "      --userns-path=PATH    user namespace to join for the target\n"
     "      --enable-sandbox      run in a new mount namespace holding only "
     "/etc\n"
@@ -309,10 +311,12 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 			o->netns_type = S4N_NETNS_PATH;
 		else if (!strcmp(arg, "tapfd"))
 			o->netns_type = S4N_NETNS_TAPFD;
+		else if (!strcmp(arg, "create"))
+			o->netns_type = S4N_NETNS_CREATE;
 		else
 			return fail(err, errlen,
-				    "--netns-type \"%s\": must be pid, path "
-				    "or tapfd",
+				    "--netns-type \"%s\": must be pid, path, "
+				    "tapfd or create",
 				    arg);
 		o->netns_type_set = true;
 		break;
@@ -407,6 +411,10 @@ static int check_conflicts(const struct s4n_opts *o, bool cidr6_set, char *err,
 				    "--target-type=bess conflicts "
 				    "with --userns-path");
 	}
+	if (o->netns_type == S4N_NETNS_CREATE && o->userns_path)
+		/* the namespace belongs to the user namespace we run in */
+		return fail(err, errlen,
+			    "--netns-type=create conflicts with --userns-path");
 	if (o->netns_type == S4N_NETNS_TAPFD) {
 		/* we never enter the namespace the fd belongs to */
 		if (o->configure)
@@ -466,6 +474,7 @@ static int parse_positional(struct s4n_opts *o, int argc, char *const argv[],
 		o->target_tapfd = (int)v;
 		break;
 	case S4N_NETNS_PATH:
+	case S4N_NETNS_CREATE:
 		break;
 	}
 	return 0;

@@ -36,6 +36,7 @@ enum s4n_netns_type {
 	S4N_NETNS_PID,
 	S4N_NETNS_PATH,
 	S4N_NETNS_TAPFD,
+	S4N_NETNS_CREATE, /* a new one, pinned at the target path (nsnew.c) */
 };
 
 enum s4n_target_type {
