@@ -48,6 +48,7 @@ enum {
 	OPT_QUIET,
 	OPT_PCAP,
 	OPT_GUESTFWD,
+	OPT_DISABLE_TCP_FAST_PATH,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +75,7 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"pcap", required_argument, NULL, OPT_PCAP},
     {"guestfwd", required_argument, NULL, OPT_GUESTFWD},
+    {"disable-tcp-fast-path", no_argument, NULL, OPT_DISABLE_TCP_FAST_PATH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -129,6 +131,9 @@ static const char usage[] =
     "                            remote forward: the guest's connections to\n"
     "                            GUEST_ADDR (default: the gateway) go to a\n"
     "                            host service (repeatable; IPv6 in [])\n"
+    "      --disable-tcp-fast-path\n"
+    "                            hand all TCP to libslirp, as slirp4netns\n"
+    "                            1.2 does (slower, and no window scaling)\n"
     "  -h, --help                show this help and exit\n"
     "  -v, --version             show version information and exit\n"
     "\n"
@@ -335,6 +340,9 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 		return parse_outbound(o, false, arg, err, errlen);
 	case OPT_OUTBOUND_ADDR6:
 		return parse_outbound(o, true, arg, err, errlen);
+	case OPT_DISABLE_TCP_FAST_PATH:
+		o->disable_tcp_fast_path = true;
+		break;
 	case OPT_DISABLE_DNS:
 		o->disable_dns = true;
 		break;

@@ -51,6 +51,7 @@
 #include "slirp4netns.h"
 #include "slirplog.h"
 #include "tap.h"
+#include "tcp.h"
 #include "util.h"
 #include "waitset.h"
 
@@ -89,6 +90,7 @@ struct slirp_source {
  * its memory and descriptor bookkeeping. */
 struct s4n_core {
 	struct waitset *ws;
+	struct tcp_ctx *tcp; /* ctx->tcp, for due_us() */
 	bool dirty;	     /* libslirp's wishes may have changed */
 	bool frames_only;    /* ... through frames alone (see spin()) */
 	unsigned int nasked; /* sockets the last fill asked for */
@@ -183,7 +185,9 @@ static bool run_timers(struct s4n_ctx *ctx)
 
 static int64_t due_us(const struct s4n_core *c)
 {
-	return MIN(c->deadline_us, next_timer_us(c));
+	int64_t due = MIN(c->deadline_us, next_timer_us(c));
+
+	return c->tcp ? MIN(due, tcp_due_us(c->tcp)) : due;
 }
 
 /*
@@ -221,6 +225,8 @@ static bool spin(struct s4n_ctx *ctx)
 static void release_buffers(struct s4n_ctx *ctx)
 {
 	tap_idle(ctx->tap);
+	if (ctx->tcp)
+		tcp_idle(ctx->tcp);
 	waitset_idle(ctx->core->ws);
 	release_idle(&ctx->core->release);
 }
@@ -319,6 +325,10 @@ static gboolean src_dispatch(GSource *base, GSourceFunc cb, gpointer data)
 	/* waitset_poll() kept events for libslirp's sockets and owned fds */
 	if (g_source_query_unix_fd(base, s->ep_tag))
 		walked = waitset_collect(c->ws) > 0;
+	if (ctx->tcp) {
+		tcp_timers(ctx->tcp, g_get_monotonic_time());
+		tcp_flush(ctx->tcp);
+	}
 	/* Also when only frames came in: libslirp sends what waited for
 	 * the guest's ARP reply from here (if_start()). */
 	/* Without events, libslirp's walk over every socket would find
@@ -694,6 +704,11 @@ int s4n_ctx_init(struct s4n_ctx *ctx, int tapfd)
 		return -1;
 	}
 	heap_init();
+	if (!ctx->opts->disable_tcp_fast_path) {
+		ctx->tcp = tcp_new(ctx->opts, ctx->tap, &ctx->stats, c->ws);
+		c->tcp = ctx->tcp;
+		tap_set_tcp(ctx->tap, ctx->tcp);
+	}
 	ctx->slirp = create_slirp(ctx);
 	if (!ctx->slirp) {
 		log_error("cannot create the libslirp instance");
@@ -742,6 +757,8 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 	release_fini(&c->release);
 	while (c->timers)
 		timer_free_cb(c->timers, ctx);
+	tcp_free(ctx->tcp);
+	ctx->tcp = NULL;
 	tap_free(ctx->tap);
 	if (c->bess_fd >= 0) {
 		close(c->bess_fd);

@@ -67,6 +67,7 @@ struct s4n_opts {
 	bool disable_dns;
 	bool enable_sandbox;
 	bool enable_seccomp;
+	bool disable_tcp_fast_path; /* all TCP to libslirp, as before */
 	int exit_fd;  /* -1: not given */
 	int ready_fd; /* -1: not given */
 	unsigned int mtu;
@@ -117,6 +118,9 @@ struct s4n_stats {
 	struct reasm_stats reasm;	   /* fragments (reasm.c) */
 	uint64_t to_guest_dropped;	   /* TAP full or gone */
 	uint64_t guest_errors;		   /* libslirp's guest_error callback */
+	/* the TCP path (tcp.c): flows open now and ever, payload bytes */
+	uint64_t tcp_flows, tcp_flows_opened;
+	uint64_t tcp_from_guest_bytes, tcp_to_guest_bytes;
 	uint64_t api_connections;
 	uint64_t api_requests;
 	int64_t start_time_us; /* g_get_monotonic_time() at start */
@@ -127,6 +131,7 @@ struct s4n_tap;	   /* tap.c: the frame path */
 struct api_server; /* apiserver.c */
 struct res;	   /* resources.c: descriptors and memory */
 struct bridge;	   /* bridge.c: remote forwards, NULL until used */
+struct tcp_ctx;	   /* tcp.c: the TCP path, NULL when disabled */
 
 /*
  * struct s4n_ctx - runtime state of the daemon, passed to every handler.
@@ -136,6 +141,7 @@ struct s4n_ctx {
 	Slirp *slirp;
 	GMainLoop *loop;
 	struct s4n_tap *tap;
+	struct tcp_ctx *tcp;
 	struct s4n_core *core;
 	struct api_server *api;
 	struct res *res;

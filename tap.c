@@ -57,6 +57,7 @@
 #include "resources.h"
 #include "rfwd.h"
 #include "tap.h"
+#include "tcp.h"
 #include "util.h"
 
 /* an 802.1Q tag between the addresses and the EtherType */
@@ -87,6 +88,7 @@ struct s4n_tap {
 	struct s4n_stats *stats;
 	struct pcap *pcap;	    /* --pcap, or NULL */
 	struct res *res;	    /* NULL: no checks before a new flow */
+	struct tcp_ctx *tcp;	    /* the TCP path, or NULL */
 	struct guard_net net;	    /* see guard_check() */
 	struct reasm *reasm;	    /* NULL until the guest fragments */
 	uint8_t *buf;		    /* one frame from the guest */
@@ -180,6 +182,27 @@ void tap_set_fd(struct s4n_tap *tap, int fd)
 	tap->vnet_len = setup_vnet(fd);
 }
 
+void tap_set_tcp(struct s4n_tap *tap, struct tcp_ctx *tcp)
+{
+	tap->tcp = tcp;
+}
+
+unsigned int tap_mtu(const struct s4n_tap *tap)
+{
+	return tap->mtu;
+}
+
+bool tap_vnet(const struct s4n_tap *tap)
+{
+	return tap->vnet_len != 0;
+}
+
+void tap_socket_opened(struct s4n_tap *tap)
+{
+	if (tap->res)
+		res_socket_opened(tap->res);
+}
+
 void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc)
 {
 	tap->pcap = pc;
@@ -240,6 +263,8 @@ static bool guard_frame(struct s4n_tap *tap, const uint8_t *frame, size_t len)
 int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	      size_t len)
 {
+	bool syn;
+
 	/* A guest controls these bytes: libslirp checks each header it
 	 * parses, we check the frame as a whole, and libslirp never sees a
 	 * fragment (see reasm.c). */
@@ -261,8 +286,9 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	case REASM_DROP:
 		return -EINVAL;
 	}
-	if (frame_is_syn(frame, len)) {
-		/* resources.c: descriptors and memory for libslirp's socket */
+	syn = frame_is_syn(frame, len);
+	if (syn) {
+		/* resources.c: descriptors and memory for the flow's socket */
 		int rc = tap->res ? res_room_for_flow(tap->res) : 0;
 
 		tap->stats->from_guest_syns++;
@@ -270,8 +296,12 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 			refuse_syn(tap, frame, len, rc);
 			return 0;
 		}
-		heap_before_flow();
 	}
+	/* the TCP path's flows, and new ones it takes (tcp.c) */
+	if (tap->tcp && tcp_input(tap->tcp, frame, len))
+		return 0;
+	if (syn)
+		heap_before_flow();
 	slirp_input(slirp, frame, (int)len);
 	return 0;
 }
@@ -378,6 +408,35 @@ static ssize_t send_offload(struct s4n_tap *tap, const uint8_t *frame,
 	/* not IPv4 (IPv6 UDP, which libslirp never fragments): as it is */
 	iov[1] = (struct iovec){(void *)frame, len};
 	return write_frame(tap, iov, 2, len);
+}
+
+int tap_write(struct s4n_tap *tap, const struct virtio_net_hdr *vh,
+	      const void *frame, size_t len)
+{
+	uint8_t vbuf[VNET_MAX] = {0};
+	struct iovec iov[2] = {
+	    {.iov_base = vbuf, .iov_len = tap->vnet_len},
+	    {.iov_base = (void *)frame, .iov_len = len},
+	};
+	ssize_t rc;
+
+	if (tap->fd < 0) {
+		tap->stats->to_guest_dropped++;
+		return 0;
+	}
+	if (vh && tap->vnet_len)
+		memcpy(vbuf, vh, sizeof(*vh));
+	pcap_frame(tap->pcap, frame, len);
+	do
+		rc = writev(tap->fd, iov, 2);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		tap->stats->to_guest_dropped++;
+		return errno == ENOBUFS ? -EAGAIN : -errno;
+	}
+	tap->stats->to_guest_frames++;
+	tap->stats->to_guest_bytes += len;
+	return 0;
 }
 
 ssize_t tap_send(struct s4n_tap *tap, const void *frame, size_t len)

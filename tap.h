@@ -6,6 +6,7 @@
 #ifndef S4N_TAP_H
 #define S4N_TAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -50,6 +51,33 @@ void tap_idle(struct s4n_tap *tap);
 void tap_free(struct s4n_tap *tap);
 
 struct rfwd_nat;
+struct tcp_ctx;
+struct virtio_net_hdr;
+
+/* tap_set_tcp() - frames from the guest go to the TCP path @tcp first
+ * (tcp_input()). Called by s4n_ctx_init(). */
+void tap_set_tcp(struct s4n_tap *tap, struct tcp_ctx *tcp);
+
+/* tap_mtu() - the guest's MTU */
+unsigned int tap_mtu(const struct s4n_tap *tap);
+
+/* tap_vnet() - whether frames to the guest carry a virtio-net header
+ * (checksum and segmentation offload) */
+bool tap_vnet(const struct s4n_tap *tap);
+
+/* tap_socket_opened() - the TCP path opened a host socket: counted as
+ * libslirp's are, for the descriptor checks (resources.c) */
+void tap_socket_opened(struct s4n_tap *tap);
+
+/**
+ * tap_write() - write one frame to the guest, with the virtio-net header
+ * @vh (NULL: none needed) where the device takes one. Called by tcp.c.
+ *
+ * Return: 0 (also when there is no device: the frame is lost as on a
+ * wire), -EAGAIN if the device is full (nothing written), -errno.
+ */
+int tap_write(struct s4n_tap *tap, const struct virtio_net_hdr *vh,
+	      const void *frame, size_t len);
 
 /* tap_set_nat() - rewrite frames from the guest to forwards on the gateway
  * (rfwd_nat_in()) before anything else sees them; NULL: none. Called by

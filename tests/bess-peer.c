@@ -15,6 +15,11 @@
  * yet), write "ready\n" to fd 3 if it is open (the
  * tests wait on it), then copy frames both ways until the daemon hangs up
  * (exit 0) or an error (exit 1).  Frame counts go to stderr at the end.
+ *
+ * A lossy wire: BESS_PEER_IMPAIR=LOSS,DUP,REORDER (percentages) drops,
+ * sends twice, or holds back until after the next frame that share of the
+ * frames, each way; BESS_PEER_SEED seeds the choice (default 1), so that a
+ * failure can be replayed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +47,72 @@ struct counters {
 	uint64_t to_daemon;
 	uint64_t from_daemon;
 };
+
+/* the impairment of one direction, see the header */
+struct wire {
+	unsigned int loss, dup, reorder; /* percent */
+	uint8_t held[FRAME_MAX];	 /* a frame held back, or none */
+	ssize_t nheld;
+	uint64_t dropped, duplicated, reordered;
+};
+
+static struct wire to_daemon_wire, from_daemon_wire;
+static unsigned int seed = 1;
+
+static void parse_impair(void)
+{
+	const char *e = getenv("BESS_PEER_IMPAIR"), *sd = getenv("BESS_PEER_SEED");
+	unsigned int l = 0, d = 0, r = 0;
+
+	if (sd)
+		seed = (unsigned int)strtoul(sd, NULL, 10);
+	if (!e || sscanf(e, "%u,%u,%u", &l, &d, &r) < 1)
+		return;
+	to_daemon_wire.loss = from_daemon_wire.loss = l;
+	to_daemon_wire.dup = from_daemon_wire.dup = d;
+	to_daemon_wire.reorder = from_daemon_wire.reorder = r;
+}
+
+static bool chance(unsigned int pct)
+{
+	return pct && (unsigned int)(rand_r(&seed) % 100) < pct;
+}
+
+/* one frame onto the wire @w toward @fd (a socket if @sock); Return: the
+ * result of the last send or write */
+static ssize_t put(struct wire *w, int fd, bool sock, const uint8_t *buf,
+		   ssize_t n)
+{
+	ssize_t rc = n;
+	int i, copies = 1;
+
+	if (chance(w->loss)) {
+		w->dropped++;
+		return n;
+	}
+	if (chance(w->dup)) {
+		w->duplicated++;
+		copies = 2;
+	}
+	if (!w->nheld && chance(w->reorder)) {
+		memcpy(w->held, buf, (size_t)n);
+		w->nheld = n;
+		w->reordered++;
+		return n;
+	}
+	for (i = 0; i < copies; i++)
+		rc = sock ? send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL)
+			  : write(fd, buf, (size_t)n);
+	if (w->nheld) {
+		ssize_t k = w->nheld;
+
+		w->nheld = 0;
+		(void)(sock ? send(fd, w->held, (size_t)k,
+				   MSG_DONTWAIT | MSG_NOSIGNAL)
+			    : write(fd, w->held, (size_t)k));
+	}
+	return rc;
+}
 
 static int open_tap(const char *name)
 {
@@ -133,7 +204,7 @@ static int tap_to_sock(int tap, int sock, uint8_t *buf, struct counters *c)
 			perror("bess-peer: read TAP");
 			return -1;
 		}
-		if (send(sock, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		if (put(&to_daemon_wire, sock, true, buf, n) < 0) {
 			if (errno == EAGAIN || errno == ENOBUFS)
 				continue;
 			perror("bess-peer: send");
@@ -161,7 +232,8 @@ static int sock_to_tap(int sock, int tap, uint8_t *buf, struct counters *c)
 		if (n == 0)
 			return 1;
 		/* The TAP may refuse a frame (e.g. over its MTU): drop it. */
-		if (write(tap, buf, n) < 0 && errno != EAGAIN)
+		if (put(&from_daemon_wire, tap, false, buf, n) < 0 &&
+		    errno != EAGAIN)
 			perror("bess-peer: write TAP");
 		c->from_daemon++;
 	}
@@ -204,6 +276,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	parse_impair();
 	tap = open_tap(argv[2]);
 	if (tap < 0)
 		return 1;
@@ -215,6 +288,15 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bess-peer: %llu frames to the daemon, %llu from it\n",
 		(unsigned long long)c.to_daemon,
 		(unsigned long long)c.from_daemon);
+	fprintf(stderr,
+		"bess-peer: impaired: %llu/%llu dropped, %llu/%llu doubled, "
+		"%llu/%llu reordered (to/from the daemon)\n",
+		(unsigned long long)to_daemon_wire.dropped,
+		(unsigned long long)from_daemon_wire.dropped,
+		(unsigned long long)to_daemon_wire.duplicated,
+		(unsigned long long)from_daemon_wire.duplicated,
+		(unsigned long long)to_daemon_wire.reordered,
+		(unsigned long long)from_daemon_wire.reordered);
 	close(sock);
 	close(tap);
 	return r < 0 ? 1 : 0;

@@ -53,7 +53,8 @@
 # tests/tapfd-helper are built), S4N_USER (default s4ntest), S4N_TIMEOUT
 # (seconds for every bounded wait, default 10), S4N_TEST_TIMEOUT (seconds
 # for the whole file, default 300), S4N_VERBOSE=1 (print the output of
-# passing checks too), S4N_NO_TAP=1 (not a test: no plan line at exit,
+# passing checks too), S4N_TCP_PATH=off (start our daemon with
+# --disable-tcp-fast-path: the suite runs once each way), S4N_NO_TAP=1 (not a test: no plan line at exit,
 # for tests/demo.sh).
 #
 # Commands run in a guest must bound themselves (ping -W, socat -T and
@@ -673,6 +674,19 @@ guest()
 # Sets DAEMON_PID and DAEMON_LOG (stdout and stderr).  Must be called from
 # the test's main shell (not in $(...)), so that stop_daemon can wait.
 # Return: 0 when ready, 1 if the daemon failed or did not get ready.
+# With S4N_TCP_PATH=off, our daemon hands TCP to libslirp: put the
+# switch in front of the caller's $args (Debian's binary has no such
+# option and is left alone).
+_s4n_tcp_path_args()
+{
+	if [ "${S4N_TCP_PATH:-on}" = off ] &&
+		[ "$(basename "$S4N_BINARY")" = slirp4netns ] &&
+		[ "$S4N_BINARY" != /usr/bin/slirp4netns ]; then
+		args=(--disable-tcp-fast-path "${args[@]}")
+	fi
+	return 0
+}
+
 start_daemon()
 {
 	local user= rfd= efd= ready=1 wrap=() bin="$S4N_BINARY" args
@@ -690,6 +704,7 @@ start_daemon()
 		esac
 	done
 	args=("$@")
+	_s4n_tcp_path_args
 	if [ -n "$pipe" ] && [ -z "$rfd" ]; then
 		rfd=5
 		args=(--ready-fd=5 "${args[@]}")
@@ -803,13 +818,16 @@ stop_daemon()
 # captured stdout and stderr).  Always returns 0.
 run_s4n()
 {
-	local user= bin="$S4N_BINARY" st=0
+	local user= bin="$S4N_BINARY" st=0 args
 	if [ "${1:-}" = --user ]; then
 		user=$2
 		shift 2
 		[ -n "${S4N_USER_TMP:-}" ] || setup_user || return 1
 		bin=$(user_binary "$S4N_BINARY")
 	fi
+	args=("$@")
+	_s4n_tcp_path_args
+	set -- "${args[@]}"
 	_s4n_seq
 	local o="$S4N_TMP/root/run.$_S4N_SEQ.out" e="$S4N_TMP/root/run.$_S4N_SEQ.err"
 	if [ -n "$user" ]; then

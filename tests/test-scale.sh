@@ -268,6 +268,12 @@ like "$out" '^opened ok=100 refused=0 timeout=0 broken=0 ' \
 	"after closing them, 100 new flows open and echo"
 ok "the daemon exits 0 on SIGTERM" stop_daemon
 
+# Sections 3 and 4 are about libslirp's memory: our TCP path keeps none per
+# flow in the daemon (the host kernel's socket buffers hold the data), so
+# they run with TCP handed back to libslirp; section 5 checks the path.
+LIBSLIRP_TCP=()
+[ -z "$S4N_OURS" ] || LIBSLIRP_TCP=(--disable-tcp-fast-path)
+
 # --- 3. out of memory: RLIMIT_AS of 64 MiB, 600 flows asked ------------------
 # libslirp's g_malloc() aborts when memory runs out; the daemon checks for
 # room before each new flow and refuses it with an RST instead.
@@ -278,8 +284,8 @@ elif ours_only "out of memory" 9; then
 	SOCK="$S4N_USER_TMP/api-as.sock"
 	ok "daemon as $S4N_USER under prlimit --as=64MiB" \
 		start_daemon --user "$S4N_USER" --wrap prlimit \
-		--wrap --as=$((64 << 20)) --wrap -- -a "$SOCK" \
-		-c "$GUEST_PID" tap0
+		--wrap --as=$((64 << 20)) --wrap -- "${LIBSLIRP_TCP[@]}" \
+		-a "$SOCK" -c "$GUEST_PID" tap0
 	t0=$SECONDS
 	hold_flows 600 --bytes 256 --timeout 3000
 	diag "RLIMIT_AS 64 MiB, 600 flows: $OPENED"
@@ -319,7 +325,8 @@ for mtu in 1500 65520; do
 	n="MTU $mtu"
 	must "$n: rootless guest" start_guest --rootless
 	ok "$n: daemon as $S4N_USER" \
-		start_daemon --user "$S4N_USER" --mtu "$mtu" -c "$GUEST_PID" tap0
+		start_daemon --user "$S4N_USER" "${LIBSLIRP_TCP[@]}" --mtu "$mtu" \
+		-c "$GUEST_PID" tap0
 	idle_fds=$(nfds "$DAEMON_PID")
 	# A few flows first: one-time allocations are not part of the burst.
 	out=$(run_flows 50 --bytes 16384)
@@ -360,5 +367,34 @@ for mtu in 1500 65520; do
 	fi
 	ok "$n: the daemon exits 0 on SIGTERM" stop_daemon
 done
+
+# --- 5. the TCP path: no memory per flow in the daemon ------------------------
+if [ "${S4N_TCP_PATH:-on}" = off ]; then
+	skip "the TCP path is off (S4N_TCP_PATH=off)" 5
+elif ours_only "the TCP path" 5; then
+	must "rootless guest" start_guest --rootless
+	ok "TCP path: daemon as $S4N_USER under prlimit --as=64MiB" \
+		start_daemon --user "$S4N_USER" --wrap prlimit \
+		--wrap --as=$((64 << 20)) --wrap -- --mtu 65520 \
+		-c "$GUEST_PID" tap0
+	idle_fds=$(nfds "$DAEMON_PID")
+	rss_idle=$(rss "$DAEMON_PID")
+	hold_flows 2000 --bytes 16384
+	like "$OPENED" '^opened ok=2000 refused=0 timeout=0 broken=0 ' \
+		"TCP path: 2,000 flows in 64 MiB of address space echo 16 KiB"
+	rss_peak=$(rss "$DAEMON_PID")
+	release_flows
+	is "$HELD" "held ok=2000 of 2000" "TCP path: all 2,000 echo again"
+	diag "TCP path: RSS (KiB): idle $rss_idle, with 2,000 flows $rss_peak"
+	if [ $((rss_peak - rss_idle)) -lt 2048 ]; then
+		pass "TCP path: 2,000 flows take less than 2 MiB of RSS"
+	else
+		fail "TCP path: 2,000 flows take less than 2 MiB of RSS" \
+			"idle $rss_idle KiB, with the flows $rss_peak KiB"
+	fi
+	ok "TCP path: the closed flows give their descriptors back" \
+		poll_until 10 fds_at_most "$((idle_fds + 4))"
+	stop_daemon
+fi
 
 done_testing

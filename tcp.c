@@ -1,0 +1,1094 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tcp.c - the guest's TCP connections on host sockets, beside libslirp
+ *
+ * A guest's SYN to an address outside the virtual network's own services
+ * becomes a non-blocking connect() on a host socket, and every later
+ * segment of that connection goes to the socket, never to libslirp. There
+ * is no TCP stack here: the host kernel's socket is the buffer both ways,
+ * and the guest's TCP makes the link reliable. Per flow we keep sequence
+ * numbers, windows, scales and the MSS (struct tcp_conn, ~100 bytes).
+ *
+ * Guest to host: a segment at the next expected sequence number is sent
+ * to the socket at once from the frame it came in; we acknowledge only
+ * what send() took, and offer as window the socket's free send space. A
+ * segment after a gap is dropped and answered with a duplicate ACK; one
+ * before it (a retransmission, a keep-alive probe) with an ACK.
+ *
+ * Host to guest: data is read with MSG_PEEK within the guest's window and
+ * stays in the socket until the guest acknowledges it; then it is dropped
+ * with MSG_TRUNC. The kernel keeps our read position (SO_PEEK_OFF, for
+ * TCP since Linux 6.9); older kernels (Debian 12's 6.1) refuse it, and we
+ * peek from the start with the bytes already sent skipped into a scratch
+ * buffer. Three duplicate ACKs or a timeout send again from the last
+ * acknowledged byte (go-back-N: the guest is a local kernel, losses are
+ * rare, and the data is still in the socket).
+ *
+ * Frames to a guest whose TAP takes virtio-net headers go out as one GSO
+ * frame of up to 64 KiB with the checksum left to the guest's kernel
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM): neither side computes a checksum over the
+ * payload. Frames from the guest are not checksummed here either: the TAP
+ * or the bess socket is a link inside this host, and a frame with a
+ * partial checksum (the offload) has none to verify.
+ *
+ * States of a flow (one comment here, the code follows it):
+ *
+ *   CONNECTING  SYN seen, connect() in progress; the guest's SYN
+ *               retransmits are ignored. Completes -> SYN-ACK sent,
+ *               ESTABLISHED. Refused -> RST to the guest; an error at once
+ *               -> the SYN goes to libslirp, which answers as it always
+ *               did (ICMP unreachable). Timer: CONNECT_TIMEOUT_MS.
+ *   ESTABLISHED with flags:
+ *     SYN_ACKED   the guest acknowledged our SYN; data may go to it
+ *     GUEST_FIN   its FIN came in order: shutdown(SHUT_WR) done
+ *     HOST_EOF    the socket reported the peer's FIN (EPOLLRDHUP)
+ *     FIN_SENT    our FIN went out at seq snd_max - 1
+ *     HOST_RST    the peer reset: deliver what is left, then RST
+ *     Timers: retransmission (data, SYN-ACK or FIN unacknowledged),
+ *     persist (guest window closed with data waiting), TAP_RETRY_MS
+ *     when the TAP was full.
+ *   LINGER      both FINs acknowledged, socket closed: retransmitted
+ *               FINs are still acknowledged for LINGER_MS, then the entry
+ *               goes. A new SYN on the tuple replaces it at once.
+ *   DEAD        closed; the entry is freed when the handler that closed
+ *               it returns (reap()), as freeing may move the table.
+ *
+ * A RST from the guest closes the socket with SO_LINGER 0 (a RST to the
+ * peer). Idle established flows have no timer: the host kernel keeps the
+ * connection, as libslirp does, however long the guest leaves it idle.
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+#include <linux/virtio_net.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <glib.h>
+
+#include "flow.h"
+#include "log.h"
+#include "tap.h"
+#include "tcp.h"
+#include "tcpseg.h"
+#include "util.h"
+#include "waitset.h"
+
+/* a retransmission after this long without an ACK, doubled each time
+ * (the guest is a local kernel: its ACK takes microseconds) */
+#define RTO_MIN_MS 200
+#define RTO_MAX_MS 8000
+/* ... and after this many in a row, both sides are reset */
+#define RETRIES_MAX 12
+/* the guest's window is closed with data waiting: probe this often */
+#define PERSIST_MS 1000
+/* longer than the kernel's own connect() takes to give up (127 s with
+ * net.ipv4.tcp_syn_retries = 6) is never needed */
+#define CONNECT_TIMEOUT_MS 135000
+/* acknowledge retransmitted FINs this long after the close */
+#define LINGER_MS 2000
+/* the TAP could not take a frame: try again this soon */
+#define TAP_RETRY_MS 1
+/* our window scale: the socket's send buffer grows to 4 MiB
+ * (net.ipv4.tcp_wmem), which takes a shift of 7 to fit 16 bits */
+#define OUR_WSCALE 7
+/* flows at most: one per descriptor, which tap.c limits first */
+#define FLOWS_MAX (1U << 20)
+/* ACKs collected in a batch before they are sent anyway */
+#define PENDING_MAX 128
+/* RFC 9293 3.7.1: the MSS to assume when the SYN has none */
+#define MSS_DEFAULT4 536
+#define MSS_DEFAULT6 1220
+
+/* the largest payload of one frame to the guest: an IP packet's limit */
+#define PAYLOAD_MAX (65535 - 20 - 20)
+#define VNET_ROOM 32
+/* the frame buffer: virtio-net header, frame headers, payload */
+#define PAY_OFF (VNET_ROOM + TCPSEG_HDR_MAX)
+#define BUF_SIZE (PAY_OFF + PAYLOAD_MAX)
+/* the scratch buffer that bytes already sent are peeked into, without
+ * SO_PEEK_OFF; one iovec entry per DISCARD_SIZE bytes skipped */
+#define DISCARD_SIZE 65536
+#define DISCARD_IOV 128
+
+enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD };
+
+#define F_SYN_ACKED 0x01
+#define F_GUEST_FIN 0x02
+#define F_HOST_EOF 0x04
+#define F_FIN_SENT 0x08
+#define F_HOST_RST 0x10
+#define F_ACK_DUE 0x20
+#define F_SHORT 0x40 /* send() took less than the guest sent */
+
+struct tcp_conn {
+	struct flow_hdr h;
+	int fd;
+	uint8_t state;
+	uint8_t flags;
+	uint8_t gws;	/* the guest's window scale */
+	uint8_t ows;	/* ours */
+	uint16_t mss;	/* payload per segment to the guest */
+	uint8_t dupacks;
+	uint8_t retries;
+	uint32_t iss;	  /* our initial sequence number */
+	uint32_t irs;	  /* the guest's */
+	uint32_t snd_una; /* oldest byte the guest has not acknowledged */
+	uint32_t snd_nxt; /* next byte to send */
+	uint32_t snd_max; /* highest sent, +1 */
+	uint32_t rcv_nxt; /* next byte expected from the guest */
+	uint32_t gwnd;	  /* the guest's window, bytes */
+	uint16_t last_win; /* window field of the last ACK from the guest */
+	int64_t due_ms;	  /* timer, 0: none */
+};
+
+struct tcp_ctx {
+	const struct s4n_opts *opts;
+	struct s4n_tap *tap;
+	struct s4n_stats *st;
+	struct waitset *ws;
+	int32_t *fdidx; /* flow index by socket fd, -1: none */
+	size_t nfdidx;
+	struct flow_table ft;
+	uint8_t gmac[6], hmac[6]; /* from the guest's last SYN */
+	uint8_t *buf;		  /* BUF_SIZE, mapped with the first flow */
+	uint8_t *discard;	  /* DISCARD_SIZE, only without SO_PEEK_OFF */
+	int peek_off;		  /* 1: works, 0: untried, -1: refused */
+	int64_t next_due_ms;
+	uint16_t ip_id;
+	int32_t pending[PENDING_MAX];
+	unsigned int npending;
+};
+
+static int64_t now_ms(void)
+{
+	return g_get_monotonic_time() / 1000;
+}
+
+static struct tcp_conn *conn(struct tcp_ctx *t, int32_t idx)
+{
+	return flow_at(&t->ft, idx);
+}
+
+static int32_t conn_idx(struct tcp_ctx *t, const struct tcp_conn *c)
+{
+	return (int32_t)(((const uint8_t *)c - t->ft.ent) / t->ft.esize);
+}
+
+struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
+			struct s4n_stats *stats, struct waitset *ws)
+{
+	struct tcp_ctx *t = g_new0(struct tcp_ctx, 1);
+
+	t->opts = opts;
+	t->tap = tap;
+	t->st = stats;
+	t->ws = ws;
+	t->next_due_ms = INT64_MAX;
+	flow_init(&t->ft, sizeof(struct tcp_conn), FLOWS_MAX,
+		  (uint64_t)g_random_int() << 32 | g_random_int());
+	if (getenv("SLIRP4NETNS_NO_PEEK_OFF"))
+		t->peek_off = -1; /* tests: the fallback of older kernels */
+	return t;
+}
+
+/* --- timers ------------------------------------------------------------- */
+
+static void arm(struct tcp_ctx *t, struct tcp_conn *c, int64_t ms)
+{
+	c->due_ms = now_ms() + ms;
+	if (c->due_ms < t->next_due_ms)
+		t->next_due_ms = c->due_ms;
+}
+
+static int64_t rto(const struct tcp_conn *c)
+{
+	int64_t ms = (int64_t)RTO_MIN_MS << MIN(c->retries, 6);
+
+	return MIN(ms, RTO_MAX_MS);
+}
+
+/* --- frames to the guest -------------------------------------------------- */
+
+/* Write the segment whose headers tcpseg_build() put at @hdr with @dlen
+ * bytes of payload right behind them. Return: 0, -EAGAIN if the TAP is
+ * full (nothing was sent), or -errno. */
+static int emit(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t *hdr,
+		size_t hlen, size_t l4, size_t dlen)
+{
+	struct virtio_net_hdr vh;
+	unsigned int mtu = tap_mtu(t->tap);
+	size_t l34 = hlen - 14;
+
+	memset(&vh, 0, sizeof(vh));
+	if (tap_vnet(t->tap)) {
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = htole16((uint16_t)l4);
+		vh.csum_offset = htole16(16);
+		vh.hdr_len = htole16((uint16_t)hlen);
+		if (l34 + dlen > mtu) {
+			vh.gso_type = c->h.key.v6 ? VIRTIO_NET_HDR_GSO_TCPV6
+						  : VIRTIO_NET_HDR_GSO_TCPV4;
+			vh.gso_size = htole16(c->mss);
+		}
+		return tap_write(t->tap, &vh, hdr, hlen + dlen);
+	}
+	tcpseg_csum(hdr, l4, hlen, hdr + hlen, dlen);
+	return tap_write(t->tap, NULL, hdr, hlen + dlen);
+}
+
+/* the window we offer: the socket's free send space */
+static uint32_t our_window(const struct tcp_conn *c)
+{
+	int sndbuf = 0, queued = 0;
+	socklen_t sl = sizeof(sndbuf);
+
+	if (c->fd < 0 || (c->flags & F_GUEST_FIN))
+		return 0;
+	if (getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
+	    ioctl(c->fd, SIOCOUTQ, &queued) < 0 || queued >= sndbuf)
+		return 0;
+	return (uint32_t)(sndbuf - queued) / 2;
+}
+
+/* build the headers of a segment of @c right before the payload area */
+static size_t build(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t flags,
+		    uint32_t seq, size_t dlen, uint32_t wnd, uint8_t **ret_hdr,
+		    size_t *ret_l4)
+{
+	uint8_t tmp[TCPSEG_HDR_MAX];
+	uint32_t win = flags & TCPSEG_SYN ? 65535 : wnd >> c->ows;
+	struct tcpseg_out o = {
+	    .v6 = c->h.key.v6,
+	    .smac = t->hmac,
+	    .dmac = t->gmac,
+	    .saddr = c->h.key.haddr,
+	    .daddr = c->h.key.gaddr,
+	    .sport = c->h.key.hport,
+	    .dport = c->h.key.gport,
+	    .seq = seq,
+	    .ack = c->rcv_nxt,
+	    .flags = flags,
+	    .win = (uint16_t)MIN(win, 65535),
+	    .mss = c->mss,
+	    .wscale = c->ows ? c->ows : -1,
+	    .ip_id = t->ip_id++,
+	    .dlen = dlen,
+	};
+	size_t hlen = tcpseg_build(tmp, &o, ret_l4);
+
+	*ret_hdr = t->buf + PAY_OFF - hlen;
+	memcpy(*ret_hdr, tmp, hlen);
+	return hlen;
+}
+
+/* a segment without payload; Return: as emit() */
+static int send_ctl(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
+		    uint32_t seq)
+{
+	uint8_t *hdr;
+	size_t l4, hlen = build(t, c, flags, seq, 0, our_window(c), &hdr, &l4);
+
+	return emit(t, c, hdr, hlen, l4, 0);
+}
+
+static void send_ack(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	(void)send_ctl(t, c, TCPSEG_ACK, c->snd_nxt);
+}
+
+/* an ACK due for @c: after the batch, one for all the frames in it */
+static void ack_later(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	if (c->flags & F_ACK_DUE)
+		return;
+	if (t->npending == PENDING_MAX) {
+		send_ack(t, c);
+		return;
+	}
+	c->flags |= F_ACK_DUE;
+	t->pending[t->npending++] = conn_idx(t, c);
+}
+
+/* a RST to the guest for @c, as a reset peer sends it */
+static void send_rst(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	(void)send_ctl(t, c, TCPSEG_RST | TCPSEG_ACK, c->snd_nxt);
+}
+
+/* --- flows ---------------------------------------------------------------- */
+
+static int map_buffers(struct tcp_ctx *t)
+{
+	if (!t->buf)
+		t->buf = util_map(BUF_SIZE);
+	return t->buf ? 0 : -ENOMEM;
+}
+
+/* stop waiting on @fd and close it */
+static void close_fd(struct tcp_ctx *t, int fd)
+{
+	waitset_del(t->ws, fd);
+	if ((size_t)fd < t->nfdidx)
+		t->fdidx[fd] = -1;
+	close(fd);
+}
+
+static void conn_del(struct tcp_ctx *t, struct tcp_conn *c, bool reset)
+{
+	if (c->state == ST_DEAD)
+		return;
+	if (c->fd >= 0) {
+		if (reset) {
+			struct linger l = {.l_onoff = 1, .l_linger = 0};
+
+			(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l,
+					 sizeof(l));
+		}
+		close_fd(t, c->fd);
+		c->fd = -1;
+	}
+	c->state = ST_DEAD;
+	c->due_ms = 0;
+	t->st->tcp_flows--;
+}
+
+/* free the entry of flow @idx if it was closed; Return: true if so */
+static bool reap(struct tcp_ctx *t, int32_t idx)
+{
+	if (conn(t, idx)->state != ST_DEAD)
+		return false;
+	flow_del(&t->ft, idx);
+	return true;
+}
+
+/* reset both sides */
+static void conn_reset(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	if (c->state == ST_ESTABLISHED)
+		send_rst(t, c);
+	conn_del(t, c, true);
+}
+
+/* both directions are closed: keep the tuple a while for late FINs */
+static void conn_linger(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	if (c->state != ST_ESTABLISHED)
+		return;
+	close_fd(t, c->fd);
+	c->fd = -1;
+	c->state = ST_LINGER;
+	arm(t, c, LINGER_MS);
+}
+
+static void check_closed(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	if ((c->flags & F_GUEST_FIN) && (c->flags & F_FIN_SENT) &&
+	    c->snd_una == c->snd_max)
+		conn_linger(t, c);
+}
+
+/* --- host to guest -------------------------------------------------------- */
+
+static void set_peek_off(struct tcp_ctx *t, struct tcp_conn *c, int off)
+{
+	if (t->peek_off >= 0 &&
+	    setsockopt(c->fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0) {
+		log_debug("SO_PEEK_OFF refused for TCP (%s): peeking from "
+			  "the start",
+			  g_strerror(errno));
+		t->peek_off = -1;
+	} else if (t->peek_off == 0) {
+		t->peek_off = 1;
+	}
+}
+
+/* data bytes sent to the guest and not acknowledged */
+static uint32_t data_in_flight(const struct tcp_conn *c)
+{
+	uint32_t n = c->snd_nxt - c->snd_una;
+
+	if ((c->flags & F_FIN_SENT) && c->snd_nxt == c->snd_max)
+		n--;
+	return n;
+}
+
+/* peek up to @len new bytes into the payload area; Return: bytes, 0 at
+ * the end of what the socket holds, -errno */
+static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
+{
+	struct iovec iov[DISCARD_IOV + 1];
+	struct msghdr mh = {.msg_iov = iov};
+	size_t skip = data_in_flight(c), n = 0;
+	ssize_t rc;
+
+	if (t->peek_off < 0) {
+		if (!t->discard)
+			t->discard = util_map(DISCARD_SIZE);
+		if (!t->discard)
+			return -ENOMEM;
+		while (skip && n < DISCARD_IOV) {
+			size_t k = MIN(skip, DISCARD_SIZE);
+
+			iov[n++] = (struct iovec){t->discard, k};
+			skip -= k;
+		}
+		if (skip)
+			return 0; /* more in flight than we can skip */
+		skip = data_in_flight(c);
+	} else {
+		skip = 0;
+	}
+	iov[n++] = (struct iovec){t->buf + PAY_OFF, len};
+	mh.msg_iovlen = n;
+	do
+		rc = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if ((size_t)rc <= skip)
+		return 0;
+	return rc - (ssize_t)skip;
+}
+
+/* Send what the guest's window allows; our FIN or RST once the socket
+ * is drained. */
+static void push(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : c->mss;
+	uint32_t wnd = 0;
+	bool wnd_known = false;
+
+	if (c->state != ST_ESTABLISHED || !(c->flags & F_SYN_ACKED))
+		return;
+	while (!(c->flags & F_FIN_SENT) || c->snd_nxt != c->snd_max) {
+		uint32_t inflight = c->snd_nxt - c->snd_una;
+		size_t room = 0, l4, hlen;
+		uint8_t *hdr;
+		ssize_t n;
+		int rc;
+
+		if (c->snd_nxt != c->snd_max && (c->flags & F_FIN_SENT) &&
+		    c->snd_nxt + 1 == c->snd_max)
+			n = 0; /* going back: the data is out, the FIN next */
+		else if (inflight >= c->gwnd)
+			break;
+		else {
+			room = MIN((size_t)(c->gwnd - inflight), maxlen);
+			n = peek(t, c, room);
+		}
+		if (n < 0) {
+			/* the peer reset: what it sent first is delivered */
+			c->flags |= F_HOST_RST | F_HOST_EOF;
+			n = 0;
+		}
+		if (n == 0) {
+			if (!(c->flags & F_HOST_EOF))
+				break;
+			if (c->flags & F_HOST_RST) {
+				if (c->snd_una == c->snd_nxt) {
+					conn_reset(t, c);
+					return;
+				}
+				break;
+			}
+			rc = send_ctl(t, c, TCPSEG_FIN | TCPSEG_ACK,
+				      c->snd_nxt);
+			if (rc == -EAGAIN) {
+				arm(t, c, TAP_RETRY_MS);
+				return;
+			}
+			c->flags |= F_FIN_SENT;
+			c->snd_nxt++;
+			if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
+				c->snd_max = c->snd_nxt;
+			break;
+		}
+		if (!wnd_known) {
+			wnd = our_window(c);
+			wnd_known = true;
+		}
+		hlen = build(t, c, TCPSEG_ACK | TCPSEG_PSH, c->snd_nxt,
+			     (size_t)n, wnd, &hdr, &l4);
+		rc = emit(t, c, hdr, hlen, l4, (size_t)n);
+		if (rc == -EAGAIN) {
+			/* not sent: the peek position goes back */
+			if (t->peek_off > 0)
+				set_peek_off(t, c, (int)data_in_flight(c));
+			arm(t, c, TAP_RETRY_MS);
+			return;
+		}
+		c->snd_nxt += (uint32_t)n;
+		if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
+			c->snd_max = c->snd_nxt;
+		t->st->tcp_to_guest_bytes += (uint64_t)n;
+		c->flags &= (uint8_t)~F_ACK_DUE;
+		if ((size_t)n < room && !(c->flags & F_HOST_EOF))
+			break; /* drained for now */
+	}
+	if (c->snd_una != c->snd_nxt) {
+		if (!c->due_ms)
+			arm(t, c, rto(c));
+	} else if (c->gwnd == 0 && !(c->flags & F_FIN_SENT)) {
+		arm(t, c, PERSIST_MS);
+	}
+}
+
+/* send again from the oldest unacknowledged byte */
+static void go_back(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	c->dupacks = 0;
+	c->snd_nxt = c->snd_una;
+	if (!(c->flags & F_SYN_ACKED)) {
+		(void)send_ctl(t, c, TCPSEG_SYN | TCPSEG_ACK, c->iss);
+		c->snd_nxt = c->iss + 1;
+		return;
+	}
+	if (t->peek_off > 0)
+		set_peek_off(t, c, 0);
+	push(t, c);
+}
+
+/* drop @n acknowledged bytes from the socket */
+static void consume(struct tcp_conn *c, uint32_t n)
+{
+	while (n) {
+		ssize_t rc = recv(c->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+
+		if (rc <= 0 && errno != EINTR)
+			return;
+		if (rc > 0)
+			n -= (uint32_t)rc;
+	}
+}
+
+/* the ACK field of a segment from the guest */
+static void on_ack(struct tcp_ctx *t, struct tcp_conn *c,
+		   const struct tcpseg *s)
+{
+	uint32_t acked, data;
+	bool dup;
+
+	dup = s->ack == c->snd_una && !s->dlen &&
+	      !(s->flags & (TCPSEG_SYN | TCPSEG_FIN)) &&
+	      s->win == c->last_win && c->snd_una != c->snd_max;
+	c->last_win = s->win;
+	if (tcpseg_seq_lt(c->snd_una, s->ack) &&
+	    tcpseg_seq_le(s->ack, c->snd_max)) {
+		acked = s->ack - c->snd_una;
+		data = acked;
+		if (!(c->flags & F_SYN_ACKED)) {
+			c->flags |= F_SYN_ACKED;
+			data--;
+		}
+		if ((c->flags & F_FIN_SENT) && s->ack == c->snd_max)
+			data--;
+		/* with go-back, the guest may acknowledge beyond snd_nxt
+		 * what it had before: the peek position follows */
+		if (tcpseg_seq_lt(c->snd_nxt, s->ack)) {
+			c->snd_nxt = s->ack;
+			if (t->peek_off > 0)
+				set_peek_off(t, c, 0);
+		}
+		consume(c, data);
+		c->snd_una = s->ack;
+		c->dupacks = 0;
+		c->retries = 0;
+		c->due_ms = 0;
+	} else if (dup && ++c->dupacks == 3) {
+		go_back(t, c);
+	}
+	c->gwnd = (uint32_t)s->win << c->gws;
+	if (c->snd_una != c->snd_nxt && !c->due_ms)
+		arm(t, c, rto(c));
+}
+
+/* --- guest to host -------------------------------------------------------- */
+
+/* the guest's payload and FIN */
+static void on_data(struct tcp_ctx *t, struct tcp_conn *c,
+		    const struct tcpseg *s)
+{
+	const uint8_t *data = s->data;
+	size_t len = s->dlen, skip;
+	bool fin = s->flags & TCPSEG_FIN;
+	ssize_t n = 0;
+
+	if (tcpseg_seq_lt(s->seq, c->rcv_nxt)) {
+		skip = c->rcv_nxt - s->seq;
+		if (skip > len || (skip == len && !fin) ||
+		    (c->flags & F_GUEST_FIN)) {
+			/* all old: a retransmission or a keep-alive probe */
+			send_ack(t, c);
+			return;
+		}
+		data += skip;
+		len -= skip;
+	} else if (s->seq != c->rcv_nxt) {
+		if (len || fin)
+			send_ack(t, c); /* a gap: a duplicate ACK */
+		return;
+	}
+	if (c->flags & F_GUEST_FIN)
+		return;
+	if (len) {
+		do
+			n = send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN) {
+			conn_reset(t, c);
+			return;
+		}
+		if (n < 0)
+			n = 0;
+		c->rcv_nxt += (uint32_t)n;
+		t->st->tcp_from_guest_bytes += (uint64_t)n;
+		if ((size_t)n < len) {
+			c->flags |= F_SHORT;
+			send_ack(t, c);
+			return;
+		}
+	}
+	if (fin) {
+		(void)shutdown(c->fd, SHUT_WR);
+		c->rcv_nxt++;
+		c->flags |= F_GUEST_FIN;
+		send_ack(t, c);
+		check_closed(t, c);
+		return;
+	}
+	if (len)
+		ack_later(t, c);
+}
+
+/* --- connections ---------------------------------------------------------- */
+
+/*
+ * Where the guest's SYN is to connect: the host's loopback for the
+ * gateway address (unless --disable-host-loopback), or the address it
+ * names. Return: false for what libslirp answers itself: its own
+ * addresses, the rest of the virtual network, and addresses no host
+ * socket should reach for the guest (loopback, multicast, broadcast).
+ */
+static bool destination(const struct s4n_opts *o, const struct tcpseg *s,
+			struct sockaddr_storage *ret, socklen_t *ret_len)
+{
+	if (!s->v6) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ret;
+		struct in_addr a;
+
+		memcpy(&a, s->daddr, 4);
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(s->dport);
+		*ret_len = sizeof(*sin);
+		if (a.s_addr == o->vhost.s_addr) {
+			if (o->disable_host_loopback)
+				return false;
+			sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			return true;
+		}
+		if ((a.s_addr & o->vnetmask.s_addr) == o->vnetwork.s_addr)
+			return false;
+		if (s->daddr[0] == 0 || s->daddr[0] == 127 ||
+		    s->daddr[0] >= 224)
+			return false;
+		sin->sin_addr = a;
+		return true;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ret;
+		struct in6_addr a;
+		unsigned int i, bits = o->prefix6_len;
+		bool in_prefix = true;
+
+		if (!o->enable_ipv6)
+			return false;
+		memcpy(&a, s->daddr, 16);
+		memset(sin6, 0, sizeof(*sin6));
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(s->dport);
+		*ret_len = sizeof(*sin6);
+		if (!memcmp(&a, &o->vhost6, 16)) {
+			if (o->disable_host_loopback)
+				return false;
+			sin6->sin6_addr = in6addr_loopback;
+			return true;
+		}
+		for (i = 0; i < 16 && bits; i++) {
+			unsigned int m = bits >= 8 ? 8 : bits;
+			uint8_t mask = (uint8_t)(0xff << (8 - m));
+
+			if ((a.s6_addr[i] ^ o->vprefix6.s6_addr[i]) & mask)
+				in_prefix = false;
+			bits -= m;
+		}
+		if (in_prefix || IN6_IS_ADDR_LOOPBACK(&a) ||
+		    IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_MULTICAST(&a) ||
+		    IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_V4MAPPED(&a))
+			return false;
+		sin6->sin6_addr = a;
+		return true;
+	}
+}
+
+/* a socket connecting to @dst; Return: fd, or -errno */
+static int open_socket(const struct s4n_opts *o,
+		       const struct sockaddr_storage *dst, socklen_t len)
+{
+	int fd, one = 1, rc = 0;
+
+	fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    IPPROTO_TCP);
+	if (fd < 0)
+		return -errno;
+	/* segments from the guest are sent as they come: its TCP already
+	 * decided when to send them */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (dst->ss_family == AF_INET && o->has_outbound_addr)
+		rc = bind(fd, (const struct sockaddr *)&o->outbound_addr,
+			  sizeof(o->outbound_addr));
+	else if (dst->ss_family == AF_INET6 && o->has_outbound_addr6)
+		rc = bind(fd, (const struct sockaddr *)&o->outbound_addr6,
+			  sizeof(o->outbound_addr6));
+	if (rc == 0 && connect(fd, (const struct sockaddr *)dst, len) < 0 &&
+	    errno != EINPROGRESS)
+		rc = -1;
+	if (rc < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+static void on_sock(void *cookie, int fd, uint32_t events);
+
+/* the guest's SYN for a new flow; Return: false to hand it to libslirp */
+static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
+		   const struct flow_key *k)
+{
+	struct sockaddr_storage dst;
+	struct tcp_conn *c;
+	socklen_t dlen;
+	int32_t idx;
+	int fd;
+
+	if (!destination(t->opts, s, &dst, &dlen) || map_buffers(t) < 0)
+		return false;
+	fd = open_socket(t->opts, &dst, dlen);
+	if (fd < 0)
+		return false; /* libslirp tries and answers as it always did */
+	tap_socket_opened(t->tap); /* one descriptor fewer, as for libslirp */
+	idx = flow_add(&t->ft, k);
+	if (idx < 0) {
+		close(fd);
+		return false;
+	}
+	if ((size_t)fd >= t->nfdidx) {
+		size_t n = MAX(t->nfdidx * 2, (size_t)fd + 64), i;
+
+		t->fdidx = g_renew(int32_t, t->fdidx, n);
+		for (i = t->nfdidx; i < n; i++)
+			t->fdidx[i] = -1;
+		t->nfdidx = n;
+	}
+	/* edge-triggered: the socket holds data the guest has not
+	 * acknowledged yet, which level-triggered would report forever */
+	if (waitset_add(t->ws, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+			on_sock, t) < 0) {
+		close(fd);
+		flow_del(&t->ft, idx);
+		return false;
+	}
+	t->fdidx[fd] = idx;
+	c = conn(t, idx);
+	c->fd = fd;
+	c->state = ST_CONNECTING;
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	c->gws = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
+	c->ows = s->wscale >= 0 ? OUR_WSCALE : 0;
+	c->gwnd = s->win; /* a SYN's window is never scaled */
+	c->last_win = s->win;
+	c->mss = (uint16_t)(s->mss > 0 ? s->mss
+				       : (s->v6 ? MSS_DEFAULT6 : MSS_DEFAULT4));
+	c->iss = g_random_int();
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	memcpy(t->gmac, s->smac, 6);
+	memcpy(t->hmac, s->dmac, 6);
+	t->st->tcp_flows++;
+	t->st->tcp_flows_opened++;
+	arm(t, c, CONNECT_TIMEOUT_MS);
+	return true;
+}
+
+/* connect() completed: the SYN-ACK */
+static void connected(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	unsigned int mtu = tap_mtu(t->tap);
+	uint16_t fit = (uint16_t)(mtu - (c->h.key.v6 ? 60 : 40));
+
+	/* no larger than the guest takes or the link carries */
+	c->mss = MIN(c->mss, fit);
+	c->state = ST_ESTABLISHED;
+	c->due_ms = 0;
+	c->snd_nxt = c->snd_max = c->iss + 1;
+	set_peek_off(t, c, 0);
+	(void)send_ctl(t, c, TCPSEG_SYN | TCPSEG_ACK, c->iss);
+	arm(t, c, rto(c));
+}
+
+static void check_connect(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int err = 0;
+	socklen_t elen = sizeof(err);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		err = errno;
+	if (!err && getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0) {
+		connected(t, c);
+		return;
+	}
+	if (!err || err == EINPROGRESS || err == EALREADY)
+		return; /* an event from before: still connecting */
+	/* refused or unreachable later on: a reset, as from the host */
+	log_debug("tcp: connect: %s", g_strerror(err));
+	c->state = ST_ESTABLISHED;
+	c->snd_nxt = c->iss + 1;
+	c->rcv_nxt = c->irs + 1;
+	send_rst(t, c);
+	conn_del(t, c, false);
+}
+
+/* a segment for an existing flow */
+static void on_segment(struct tcp_ctx *t, struct tcp_conn *c,
+		       const struct tcpseg *s)
+{
+	if (s->flags & TCPSEG_RST) {
+		/* RFC 5961 3.2 asks for an exact match; a guest can only
+		 * reset its own flows, so the window is enough here */
+		if (c->state != ST_ESTABLISHED ||
+		    tcpseg_seq_le(c->rcv_nxt - 1, s->seq))
+			conn_del(t, c, true);
+		return;
+	}
+	if (c->state == ST_CONNECTING)
+		return; /* the SYN again, or early junk: the SYN-ACK waits */
+	if (c->state == ST_LINGER) {
+		if (s->flags & TCPSEG_FIN)
+			send_ack(t, c);
+		return;
+	}
+	if (s->flags & TCPSEG_SYN) {
+		/* our SYN-ACK was lost: the guest sends its SYN again */
+		if (!(c->flags & F_SYN_ACKED) && s->seq == c->irs)
+			(void)send_ctl(t, c, TCPSEG_SYN | TCPSEG_ACK, c->iss);
+		return;
+	}
+	if (!(s->flags & TCPSEG_ACK))
+		return;
+	on_ack(t, c, s);
+	on_data(t, c, s);
+	push(t, c);
+	check_closed(t, c);
+}
+
+bool tcp_input(struct tcp_ctx *t, const uint8_t *frame, size_t len)
+{
+	struct flow_key k;
+	struct tcpseg s;
+	int32_t idx;
+
+	if (tcpseg_parse(frame, len, &s) < 0)
+		return false;
+	flow_key_make(&k, s.v6, s.saddr, s.daddr, s.sport, s.dport);
+	idx = flow_find(&t->ft, &k);
+	if ((s.flags & (TCPSEG_SYN | TCPSEG_ACK | TCPSEG_RST)) == TCPSEG_SYN) {
+		if (idx >= 0 && conn(t, idx)->state != ST_CONNECTING &&
+		    s.seq != conn(t, idx)->irs) {
+			/* the tuple again, after a FIN or a RST that we
+			 * did not see: the old flow goes */
+			conn_reset(t, conn(t, idx));
+			(void)reap(t, idx);
+			idx = -1;
+		}
+		if (idx < 0)
+			return on_syn(t, &s, &k);
+	}
+	if (idx < 0)
+		return false;
+	on_segment(t, conn(t, idx), &s);
+	(void)reap(t, idx);
+	return true;
+}
+
+void tcp_flush(struct tcp_ctx *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->npending; i++) {
+		struct tcp_conn *c;
+
+		if (t->pending[i] < 0)
+			continue;
+		c = conn(t, t->pending[i]);
+		if (!c->h.used || !(c->flags & F_ACK_DUE))
+			continue; /* closed, or a new flow in its place */
+		c->flags &= (uint8_t)~F_ACK_DUE;
+		if (c->state == ST_ESTABLISHED)
+			send_ack(t, c);
+	}
+	t->npending = 0;
+}
+
+/* a waitset_fn: events on the socket @fd of a flow */
+static void on_sock(void *cookie, int fd, uint32_t events)
+{
+	struct tcp_ctx *t = cookie;
+	struct tcp_conn *c;
+	uint32_t idx;
+
+	if (fd < 0 || (size_t)fd >= t->nfdidx || t->fdidx[fd] < 0)
+		return;
+	idx = (uint32_t)t->fdidx[fd];
+	if (idx >= t->ft.cap)
+		return;
+	c = conn(t, (int32_t)idx);
+	if (!c->h.used || c->fd < 0)
+		return;
+	if (c->state == ST_CONNECTING) {
+		check_connect(t, c);
+		(void)reap(t, (int32_t)idx);
+		return;
+	}
+	if (events & (EPOLLRDHUP | EPOLLHUP))
+		c->flags |= F_HOST_EOF;
+	if (events & EPOLLERR) {
+		int err = 0;
+		socklen_t el = sizeof(err);
+
+		(void)getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+		if (err)
+			c->flags |= F_HOST_RST | F_HOST_EOF;
+	}
+	if ((events & EPOLLOUT) && (c->flags & F_SHORT)) {
+		/* room again for what the socket could not take: a window
+		 * update, and three duplicates of it, so that the guest
+		 * sends it again at once (RFC 5681 3.2) */
+		int i;
+
+		c->flags &= (uint8_t)~F_SHORT;
+		for (i = 0; i < 4; i++)
+			send_ack(t, c);
+	}
+	push(t, c);
+	check_closed(t, c);
+	(void)reap(t, (int32_t)idx);
+}
+
+int64_t tcp_due_us(const struct tcp_ctx *t)
+{
+	if (t->next_due_ms == INT64_MAX)
+		return INT64_MAX;
+	return t->next_due_ms * 1000;
+}
+
+/* the timer of @c went off */
+static void expire(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	c->due_ms = 0;
+	switch (c->state) {
+	case ST_CONNECTING:
+		log_debug("tcp: connect timed out");
+		c->state = ST_ESTABLISHED;
+		c->snd_nxt = c->iss + 1;
+		send_rst(t, c);
+		conn_del(t, c, true);
+		return;
+	case ST_LINGER:
+		conn_del(t, c, false);
+		return;
+	}
+	if (c->snd_una == c->snd_max) {
+		/* the persist probe: an old sequence number asks the guest
+		 * for its window; or the TAP was full */
+		if (c->gwnd == 0)
+			(void)send_ctl(t, c, TCPSEG_ACK, c->snd_una - 1);
+		push(t, c);
+		return;
+	}
+	if (c->snd_nxt != c->snd_una && c->retries >= RETRIES_MAX) {
+		log_debug("tcp: no ACK from the guest, resetting");
+		conn_reset(t, c);
+		return;
+	}
+	if (c->snd_nxt != c->snd_una)
+		c->retries++;
+	go_back(t, c);
+	if (c->h.used && c->state == ST_ESTABLISHED && !c->due_ms &&
+	    c->snd_una != c->snd_max)
+		arm(t, c, rto(c));
+}
+
+void tcp_timers(struct tcp_ctx *t, int64_t now_us)
+{
+	int64_t now = now_us / 1000, next = INT64_MAX;
+	uint32_t i;
+
+	if (t->next_due_ms > now)
+		return;
+	t->next_due_ms = INT64_MAX;
+	for (i = 0; i < t->ft.hi && t->ft.count; i++) {
+		struct tcp_conn *c = conn(t, (int32_t)i);
+
+		if (!c->h.used || !c->due_ms)
+			continue;
+		if (c->due_ms <= now) {
+			expire(t, c);
+			if (reap(t, (int32_t)i))
+				continue; /* the table may have moved */
+		}
+		if (c->due_ms)
+			next = MIN(next, c->due_ms);
+	}
+	t->next_due_ms = MIN(t->next_due_ms, next);
+}
+
+void tcp_idle(struct tcp_ctx *t)
+{
+	if (t->buf)
+		(void)madvise(t->buf, BUF_SIZE, MADV_DONTNEED);
+	if (t->discard)
+		(void)madvise(t->discard, DISCARD_SIZE, MADV_DONTNEED);
+}
+
+void tcp_free(struct tcp_ctx *t)
+{
+	uint32_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->ft.hi; i++) {
+		struct tcp_conn *c = conn(t, (int32_t)i);
+
+		if (c->h.used && c->fd >= 0)
+			close_fd(t, c->fd);
+	}
+	flow_free(&t->ft);
+	g_free(t->fdidx);
+	if (t->buf)
+		util_unmap(t->buf, BUF_SIZE);
+	if (t->discard)
+		util_unmap(t->discard, DISCARD_SIZE);
+	g_free(t);
+}

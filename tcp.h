@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tcp.h - the guest's TCP connections on host sockets, beside libslirp
+ *
+ * Copyright (C) 2026 The slirp4netns authors
+ */
+#ifndef S4N_TCP_H
+#define S4N_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slirp4netns.h"
+
+struct tcp_ctx;
+struct s4n_tap;
+struct waitset;
+
+/**
+ * tcp_new() - the TCP path's state (a few hundred bytes: the flow table
+ * and the frame buffer come with the first flow). Called by
+ * s4n_ctx_init() unless --disable-tcp-fast-path.
+ * @ws:		the loop's wait set, where flow sockets go with their
+ *		own handler (waitset_add())
+ */
+struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
+			struct s4n_stats *stats, struct waitset *ws);
+
+/**
+ * tcp_input() - take a frame from the guest if it belongs to the path: a
+ * segment of one of its flows, or a SYN to an address it serves. Called
+ * by tap.c for every frame that passed its checks, before libslirp.
+ *
+ * Return: true if taken (libslirp must not see it).
+ */
+bool tcp_input(struct tcp_ctx *t, const uint8_t *frame, size_t len);
+
+/**
+ * tcp_flush() - send the acknowledgements that frames of one batch made
+ * due. Called by the loop after each batch of frames and of events.
+ */
+void tcp_flush(struct tcp_ctx *t);
+
+/**
+ * tcp_due_us() - when tcp_timers() must run next (monotonic, us), or
+ * INT64_MAX. Called by the loop before it sleeps.
+ */
+int64_t tcp_due_us(const struct tcp_ctx *t);
+
+/* tcp_timers() - run the flows' timers due by @now_us. Called by the loop. */
+void tcp_timers(struct tcp_ctx *t, int64_t now_us);
+
+/* tcp_idle() - give the frame buffer's pages back. Called by the loop
+ * once traffic stopped. */
+void tcp_idle(struct tcp_ctx *t);
+
+/* tcp_free() - close every flow and free the state. Called at exit. */
+void tcp_free(struct tcp_ctx *t);
+
+#endif /* S4N_TCP_H */
