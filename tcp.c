@@ -42,7 +42,8 @@
  *     GUEST_FIN   its FIN came in order: shutdown(SHUT_WR) done
  *     HOST_EOF    the socket reported the peer's FIN (EPOLLRDHUP)
  *     FIN_SENT    our FIN went out at seq snd_max - 1
- *     HOST_RST    the peer reset: deliver what is left, then RST
+ *     HOST_RST    the peer reset: deliver what is left and a FIN, then
+ *                 a RST
  *     Timers: retransmission (data, SYN-ACK or FIN unacknowledged),
  *     persist (guest window closed with data waiting), TAP_RETRY_MS
  *     when the TAP was full.
@@ -391,6 +392,15 @@ static void conn_linger(struct tcp_ctx *t, struct tcp_conn *c)
 
 static void check_closed(struct tcp_ctx *t, struct tcp_conn *c)
 {
+	/* The peer reset: the guest gets what came before, a FIN, and
+	 * once that is acknowledged the RST. A RST right behind the data
+	 * makes the guest's kernel report the reset before the data its
+	 * application has not read yet. */
+	if ((c->flags & F_HOST_RST) && (c->flags & F_FIN_SENT) &&
+	    c->snd_una == c->snd_max && c->state == ST_ESTABLISHED) {
+		conn_reset(t, c);
+		return;
+	}
 	if ((c->flags & F_GUEST_FIN) && (c->flags & F_FIN_SENT) &&
 	    c->snd_una == c->snd_max)
 		conn_linger(t, c);
@@ -454,6 +464,8 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 	while (rc < 0 && errno == EINTR);
 	if (rc < 0)
 		return errno == EAGAIN ? 0 : -errno;
+	if (rc == 0 && len)
+		c->flags |= F_HOST_EOF; /* nothing left, and the peer's FIN */
 	if ((size_t)rc <= skip)
 		return 0;
 	return rc - (ssize_t)skip;
@@ -493,13 +505,6 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		if (n == 0) {
 			if (!(c->flags & F_HOST_EOF))
 				break;
-			if (c->flags & F_HOST_RST) {
-				if (c->snd_una == c->snd_nxt) {
-					conn_reset(t, c);
-					return;
-				}
-				break;
-			}
 			rc = send_ctl(t, c, TCPSEG_FIN | TCPSEG_ACK,
 				      c->snd_nxt);
 			if (rc == -EAGAIN) {
@@ -861,6 +866,13 @@ static void check_connect(struct tcp_ctx *t, struct tcp_conn *c)
 	}
 	if (!err || err == EINPROGRESS || err == EALREADY)
 		return; /* an event from before: still connecting */
+	if (err == ECONNRESET || err == EPIPE) {
+		/* connected, and reset before we looked: the SYN-ACK, then
+		 * what the peer sent, then the reset */
+		c->flags |= F_HOST_RST | F_HOST_EOF;
+		connected(t, c);
+		return;
+	}
 	/* refused or unreachable later on: a reset, as from the host */
 	log_debug("tcp: connect: %s", g_strerror(err));
 	c->state = ST_ESTABLISHED;
@@ -967,9 +979,14 @@ static void on_sock(void *cookie, int fd, uint32_t events)
 	if (!c->h.used || c->fd < 0)
 		return;
 	if (c->state == ST_CONNECTING) {
+		/* the same event may also say that data, a FIN or a reset
+		 * came already: edge-triggered, it is not reported again */
 		check_connect(t, c);
-		(void)reap(t, (int32_t)idx);
-		return;
+		if (c->state != ST_ESTABLISHED) {
+			(void)reap(t, (int32_t)idx);
+			return;
+		}
+		events &= ~(uint32_t)EPOLLERR; /* check_connect() read it */
 	}
 	if (events & (EPOLLRDHUP | EPOLLHUP))
 		c->flags |= F_HOST_EOF;
