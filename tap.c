@@ -89,6 +89,11 @@ struct s4n_tap {
 	struct pcap *pcap;	    /* --pcap, or NULL */
 	struct res *res;	    /* NULL: no checks before a new flow */
 	struct tcp_ctx *tcp;	    /* the TCP path, or NULL */
+	/* the frame handed to tap_input() from the read buffer left its
+	 * checksum and the MSS to raise to it, see tap_read_batch() */
+	bool deferred;
+	bool csum_pending;
+	uint16_t csum_start, csum_off;
 	struct guard_net net;	    /* see guard_check() */
 	struct reasm *reasm;	    /* NULL until the guest fragments */
 	uint8_t *buf;		    /* one frame from the guest */
@@ -209,21 +214,27 @@ void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc)
 }
 
 /* strip and act on the virtio-net header of one frame read from the TAP */
-static int vnet_input(uint8_t *buf, size_t n, size_t vnet_len,
+static int vnet_input(struct s4n_tap *tap, uint8_t *buf, size_t n,
 		      uint8_t **ret_frame, size_t *ret_len)
 {
 	struct virtio_net_hdr h;
-	uint8_t *frame = buf + vnet_len;
+	uint8_t *frame = buf + tap->vnet_len;
 	size_t len;
 
-	if (n < vnet_len)
+	if (n < tap->vnet_len)
 		return -EINVAL;
-	len = n - vnet_len;
+	len = n - tap->vnet_len;
 	memcpy(&h, buf, sizeof(h));
-	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
-	    frame_complete_csum(frame, len, le16toh(h.csum_start),
-				le16toh(h.csum_offset)) < 0)
+	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && tap->deferred) {
+		/* the TCP path takes it as it is: see tap_input() */
+		tap->csum_pending = true;
+		tap->csum_start = le16toh(h.csum_start);
+		tap->csum_off = le16toh(h.csum_offset);
+	} else if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+		   frame_complete_csum(frame, len, le16toh(h.csum_start),
+				       le16toh(h.csum_offset)) < 0) {
 		return -EINVAL;
+	}
 	*ret_frame = frame;
 	*ret_len = len;
 	return 0;
@@ -258,6 +269,30 @@ static bool guard_frame(struct s4n_tap *tap, const uint8_t *frame, size_t len)
 		return false;
 	}
 	return false;
+}
+
+/* A frame from the read buffer on its way to libslirp: what was left
+ * for after the TCP path (tap_read_batch()). Return: false to drop it. */
+static bool finish_deferred(struct s4n_tap *tap, const uint8_t *frame,
+			    size_t len)
+{
+	/* the read buffer, ours to change (tap_input() takes const for the
+	 * fuzzer, which never defers) */
+	uint8_t *f = tap->buf + (frame - tap->buf);
+
+	if (frame < tap->buf || frame + len > tap->buf + BUF_SIZE)
+		return true; /* reassembled (reasm.c): from whole fragments */
+	if (tap->csum_pending) {
+		tap->csum_pending = false;
+		if (frame_complete_csum(f, len, tap->csum_start,
+					tap->csum_off) < 0) {
+			tap->stats->from_guest_dropped++;
+			return false;
+		}
+	}
+	if (tap->gso)
+		(void)frame_adjust_mss(f, len, GSO_MSS, true);
+	return true;
 }
 
 int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
@@ -300,6 +335,8 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	/* the TCP path's flows, and new ones it takes (tcp.c) */
 	if (tap->tcp && tcp_input(tap->tcp, frame, len))
 		return 0;
+	if (tap->deferred && !finish_deferred(tap, frame, len))
+		return -EINVAL;
 	if (syn)
 		heap_before_flow();
 	slirp_input(slirp, frame, (int)len);
@@ -329,17 +366,25 @@ int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 		}
 		if (n == 0)
 			return -EPIPE;
-		if (tap->vnet_len && vnet_input(tap->buf, len, tap->vnet_len,
-						&frame, &len) < 0) {
+		/* The TCP path needs neither the checksum the guest left
+		 * partial nor libslirp's MSS in the SYN: both wait until
+		 * the frame goes to libslirp. Not with forwards on the
+		 * gateway, whose rewrite needs the full checksum. */
+		tap->deferred = tap->tcp && !tap->nat;
+		tap->csum_pending = false;
+		if (tap->vnet_len &&
+		    vnet_input(tap, tap->buf, len, &frame, &len) < 0) {
 			tap->stats->from_guest_dropped++;
 			continue;
 		}
 		pcap_frame(tap->pcap, frame, len);
-		if (tap->gso)
+		if (tap->gso && !tap->deferred)
 			(void)frame_adjust_mss(frame, len, GSO_MSS, true);
 		(void)rfwd_nat_in(tap->nat, frame, len);
 		(void)tap_input(tap, slirp, frame, len);
 	}
+	tap->deferred = false;
+	tap->csum_pending = false;
 	return 0;
 }
 

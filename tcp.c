@@ -109,8 +109,9 @@
 #define MSS_DEFAULT4 536
 #define MSS_DEFAULT6 1220
 
-/* the largest payload of one frame to the guest: an IP packet's limit */
-#define PAYLOAD_MAX (65535 - 20 - 20)
+/* the largest payload of one frame to the guest: an IP packet's limit,
+ * less the IPv4 and TCP headers with the timestamps option */
+#define PAYLOAD_MAX (65535 - 20 - 20 - 12)
 #define VNET_ROOM 32
 /* the frame buffer: virtio-net header, frame headers, payload */
 #define PAY_OFF (VNET_ROOM + TCPSEG_HDR_MAX)
@@ -148,6 +149,9 @@ struct tcp_conn {
 	uint32_t rcv_nxt; /* next byte expected from the guest */
 	uint32_t gwnd;	  /* the guest's window, bytes */
 	uint16_t last_win; /* window field of the last ACK from the guest */
+	uint16_t wnd_sent; /* window field of our last segment */
+	uint8_t ts_ok;	   /* the guest offered timestamps (RFC 7323) */
+	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	  /* timer, 0: none */
 };
 
@@ -219,6 +223,12 @@ static int64_t rto(const struct tcp_conn *c)
 
 /* --- frames to the guest -------------------------------------------------- */
 
+/* payload of one segment to the guest: the MSS less our options */
+static uint16_t seg_size(const struct tcp_conn *c)
+{
+	return (uint16_t)(c->mss - (c->ts_ok ? 12 : 0));
+}
+
 /* Write the segment whose headers tcpseg_build() put at @hdr with @dlen
  * bytes of payload right behind them. Return: 0, -EAGAIN if the TAP is
  * full (nothing was sent), or -errno. */
@@ -238,7 +248,7 @@ static int emit(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t *hdr,
 		if (l34 + dlen > mtu) {
 			vh.gso_type = c->h.key.v6 ? VIRTIO_NET_HDR_GSO_TCPV6
 						  : VIRTIO_NET_HDR_GSO_TCPV4;
-			vh.gso_size = htole16(c->mss);
+			vh.gso_size = htole16(seg_size(c));
 		}
 		return tap_write(t->tap, &vh, hdr, hlen + dlen);
 	}
@@ -261,7 +271,7 @@ static uint32_t our_window(const struct tcp_conn *c)
 }
 
 /* build the headers of a segment of @c right before the payload area */
-static size_t build(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t flags,
+static size_t build(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 		    uint32_t seq, size_t dlen, uint32_t wnd, uint8_t **ret_hdr,
 		    size_t *ret_l4)
 {
@@ -281,11 +291,15 @@ static size_t build(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t flags,
 	    .win = (uint16_t)MIN(win, 65535),
 	    .mss = c->mss,
 	    .wscale = c->ows ? c->ows : -1,
+	    .ts = c->ts_ok,
+	    .ts_val = (uint32_t)now_ms(),
+	    .ts_ecr = c->ts_recent,
 	    .ip_id = t->ip_id++,
 	    .dlen = dlen,
 	};
 	size_t hlen = tcpseg_build(tmp, &o, ret_l4);
 
+	c->wnd_sent = o.win;
 	*ret_hdr = t->buf + PAY_OFF - hlen;
 	memcpy(*ret_hdr, tmp, hlen);
 	return hlen;
@@ -304,6 +318,19 @@ static int send_ctl(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 static void send_ack(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	(void)send_ctl(t, c, TCPSEG_ACK, c->snd_nxt);
+}
+
+/* An ACK for a segment after a gap: the same window as the last one, or
+ * the guest does not count it as a duplicate (RFC 5681 section 2), and
+ * only its retransmission timeout, backed off, recovers the loss. */
+static void send_dupack(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	uint8_t *hdr;
+	size_t l4, hlen;
+
+	hlen = build(t, c, TCPSEG_ACK, c->snd_nxt, 0,
+		     (uint32_t)c->wnd_sent << c->ows, &hdr, &l4);
+	(void)emit(t, c, hdr, hlen, l4, 0);
 }
 
 /* an ACK due for @c: after the batch, one for all the frames in it */
@@ -475,7 +502,7 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
  * is drained. */
 static void push(struct tcp_ctx *t, struct tcp_conn *c)
 {
-	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : c->mss;
+	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : seg_size(c);
 	uint32_t wnd = 0;
 	bool wnd_known = false;
 
@@ -639,7 +666,7 @@ static void on_data(struct tcp_ctx *t, struct tcp_conn *c,
 		len -= skip;
 	} else if (s->seq != c->rcv_nxt) {
 		if (len || fin)
-			send_ack(t, c); /* a gap: a duplicate ACK */
+			send_dupack(t, c); /* a gap */
 		return;
 	}
 	if (c->flags & F_GUEST_FIN)
@@ -822,6 +849,11 @@ static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
 	c->gws = s->wscale >= 0 ? (uint8_t)s->wscale : 0;
 	c->ows = s->wscale >= 0 ? OUR_WSCALE : 0;
 	c->gwnd = s->win; /* a SYN's window is never scaled */
+	/* Timestamps let the guest measure the round trip of segments it
+	 * sent again, too: without them, Karn's rule keeps its backed-off
+	 * timeout after a loss, and each further loss doubles it. */
+	c->ts_ok = s->ts;
+	c->ts_recent = s->ts_val;
 	c->last_win = s->win;
 	c->mss = (uint16_t)(s->mss > 0 ? s->mss
 				       : (s->v6 ? MSS_DEFAULT6 : MSS_DEFAULT4));
@@ -909,6 +941,23 @@ static void on_segment(struct tcp_ctx *t, struct tcp_conn *c,
 	}
 	if (!(s->flags & TCPSEG_ACK))
 		return;
+	/* RFC 7323 4.3: the timestamp of the segment that starts at the
+	 * next byte expected (or before it) is the one to echo */
+	if (c->ts_ok && s->ts && tcpseg_seq_le(s->seq, c->rcv_nxt) &&
+	    tcpseg_seq_le(c->ts_recent, s->ts_val)) {
+		if (s->ts_val == c->ts_recent && tcpseg_seq_lt(s->seq, c->rcv_nxt) &&
+		    s->dlen > 1)
+			return; /* a copy the link made, see below */
+		c->ts_recent = s->ts_val;
+	} else if (c->ts_ok && s->ts && tcpseg_seq_lt(s->seq, c->rcv_nxt) &&
+		   s->dlen > 1) {
+		/* Old data with an old timestamp: not sent again by the guest
+		 * (that carries a new one) but doubled on the way. An ACK
+		 * for it would count as a duplicate ACK there, and enough of
+		 * them make the guest's TCP take every later gap for
+		 * reordering, leaving losses to its retransmission timer. */
+		return;
+	}
 	on_ack(t, c, s);
 	on_data(t, c, s);
 	push(t, c);

@@ -41,7 +41,8 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, (uint16_t)v);
 }
 
-/* the MSS and window scale options of a SYN; the rest is skipped */
+/* the MSS and window scale options of a SYN, timestamps on any segment;
+ * the rest is skipped */
 static void parse_options(const uint8_t *o, size_t len, struct tcpseg *s)
 {
 	size_t i = 0;
@@ -59,6 +60,11 @@ static void parse_options(const uint8_t *o, size_t len, struct tcpseg *s)
 			s->mss = get16(o + i + 2);
 		else if (o[i] == 3 && o[i + 1] == 3)
 			s->wscale = o[i + 2] > 14 ? 14 : o[i + 2];
+		else if (o[i] == 8 && o[i + 1] == 10) {
+			s->ts = true;
+			s->ts_val = get32(o + i + 2);
+			s->ts_ecr = get32(o + i + 6);
+		}
 		i += o[i + 1];
 	}
 }
@@ -113,7 +119,8 @@ int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 	s->win = get16(th + 14);
 	s->mss = -1;
 	s->wscale = -1;
-	if (s->flags & TCPSEG_SYN)
+	s->ts = false;
+	if (thl > TCP_MIN)
 		parse_options(th + TCP_MIN, thl - TCP_MIN, s);
 	s->data = th + thl;
 	s->dlen = tot - thl;
@@ -156,7 +163,8 @@ static uint16_t fold(uint64_t sum)
 size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 		    size_t *ret_csum_start)
 {
-	size_t iphl = o->v6 ? 40 : 20, optl = o->flags & TCPSEG_SYN ? 12 : 0;
+	size_t iphl = o->v6 ? 40 : 20;
+	size_t optl = (o->flags & TCPSEG_SYN ? 8 : 0) + (o->ts ? 12 : 0);
 	size_t thl = TCP_MIN + optl, l4 = ETH_LEN + iphl;
 	size_t l4len = thl + o->dlen;
 	uint8_t *ip = buf + ETH_LEN, *th = buf + l4;
@@ -198,7 +206,7 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 	th[13] = o->flags;
 	put16(th + 14, o->win);
 	memset(th + 16, 0, 4);
-	if (optl) {
+	if (o->flags & TCPSEG_SYN) {
 		th[20] = 2; /* MSS */
 		th[21] = 4;
 		put16(th + 22, o->mss);
@@ -208,7 +216,15 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 		th[27] = (uint8_t)(o->wscale < 0 ? 0 : o->wscale);
 		if (o->wscale < 0)
 			memset(th + 24, 1, 4);
-		memset(th + 28, 1, 4); /* NOPs: SACK is not offered */
+	}
+	if (o->ts) { /* NOP, NOP, timestamps; SACK is never offered */
+		uint8_t *p = th + thl - 12;
+
+		p[0] = p[1] = 1;
+		p[2] = 8;
+		p[3] = 10;
+		put32(p + 4, o->ts_val);
+		put32(p + 8, o->ts_ecr);
 	}
 	sum += htons(PROTO_TCP) + htons((uint16_t)(l4len >> 16)) +
 	       htons((uint16_t)l4len);

@@ -17,9 +17,9 @@
 #define TCPSEG_PSH 0x08
 #define TCPSEG_ACK 0x10
 
-/* Ethernet + IPv6 + TCP with the SYN-ACK's options: the longest header
- * we build */
-#define TCPSEG_HDR_MAX (14 + 40 + 20 + 12)
+/* Ethernet + IPv6 + TCP with the SYN-ACK's options (MSS, window scale,
+ * timestamps): the longest header we build */
+#define TCPSEG_HDR_MAX (14 + 40 + 20 + 20)
 
 /*
  * struct tcpseg - a TCP segment from the guest, all fields checked to lie
@@ -34,6 +34,8 @@ struct tcpseg {
 	uint16_t win; /* as sent, not scaled */
 	int mss;      /* MSS option, or -1 */
 	int wscale;   /* window scale option, or -1 */
+	bool ts;      /* timestamps option (RFC 7323) */
+	uint32_t ts_val, ts_ecr;
 	const uint8_t *data;
 	size_t dlen;
 	const uint8_t *smac, *dmac;
@@ -63,6 +65,8 @@ struct tcpseg_out {
 	uint16_t win;	 /* already scaled down */
 	uint16_t mss;	 /* SYN only: MSS option */
 	int wscale;	 /* SYN only: window scale option, or -1 */
+	bool ts;	 /* timestamps option */
+	uint32_t ts_val, ts_ecr;
 	uint16_t ip_id;	 /* IPv4 */
 	size_t dlen;	 /* payload that follows the header */
 };
