@@ -697,7 +697,8 @@ static char *cmd_get_stats(struct api_core *core, const json_t *args)
 	return reply(
 	    json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
 		      "s:{s:I, s:I, s:I}, "
-		      "s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I}",
+		      "s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:I, s:I, "
+		      "s:I, s:I, s:I}",
 		      "from_guest", "frames", (json_int_t)s->from_guest_frames,
 		      "bytes", (json_int_t)s->from_guest_bytes, "dropped",
 		      (json_int_t)s->from_guest_dropped, "bad_destination",
@@ -711,7 +712,11 @@ static char *cmd_get_stats(struct api_core *core, const json_t *args)
 		      (json_int_t)s->reasm.dropped, "to_guest", "frames",
 		      (json_int_t)s->to_guest_frames, "bytes",
 		      (json_int_t)s->to_guest_bytes, "dropped",
-		      (json_int_t)s->to_guest_dropped, "guest_errors",
+		      (json_int_t)s->to_guest_dropped, "tcp", "flows",
+		      (json_int_t)s->tcp_flows, "opened",
+		      (json_int_t)s->tcp_flows_opened, "from_guest_bytes",
+		      (json_int_t)s->tcp_from_guest_bytes, "to_guest_bytes",
+		      (json_int_t)s->tcp_to_guest_bytes, "guest_errors",
 		      (json_int_t)s->guest_errors, "forwards",
 		      (json_int_t)core->table->len, "api_connections",
 		      (json_int_t)s->api_connections, "api_requests",

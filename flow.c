@@ -33,7 +33,7 @@ void flow_init(struct flow_table *t, size_t esize, uint32_t limit,
 void flow_key_make(struct flow_key *k, bool v6, const uint8_t *gaddr,
 		   const uint8_t *haddr, uint16_t gport, uint16_t hport)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0,
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0,    0,
 					   0, 0, 0, 0, 0xff, 0xff};
 
 	memset(k, 0, sizeof(*k));

@@ -68,8 +68,8 @@ struct s4n_opts {
 	bool enable_sandbox;
 	bool enable_seccomp;
 	bool disable_tcp_fast_path; /* all TCP to libslirp, as before */
-	int exit_fd;  /* -1: not given */
-	int ready_fd; /* -1: not given */
+	int exit_fd;		    /* -1: not given */
+	int ready_fd;		    /* -1: not given */
 	unsigned int mtu;
 	const char *api_socket; /* NULL: no API */
 

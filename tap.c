@@ -86,9 +86,9 @@ struct s4n_tap {
 	unsigned int mtu; /* the guest's MTU */
 	bool gso;	  /* libslirp runs at GSO_MTU, see above */
 	struct s4n_stats *stats;
-	struct pcap *pcap;	    /* --pcap, or NULL */
-	struct res *res;	    /* NULL: no checks before a new flow */
-	struct tcp_ctx *tcp;	    /* the TCP path, or NULL */
+	struct pcap *pcap;   /* --pcap, or NULL */
+	struct res *res;     /* NULL: no checks before a new flow */
+	struct tcp_ctx *tcp; /* the TCP path, or NULL */
 	/* the frame handed to tap_input() from the read buffer left its
 	 * checksum and the MSS to raise to it, see tap_read_batch() */
 	bool deferred;

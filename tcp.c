@@ -136,23 +136,23 @@ struct tcp_conn {
 	int fd;
 	uint8_t state;
 	uint8_t flags;
-	uint8_t gws;	/* the guest's window scale */
-	uint8_t ows;	/* ours */
-	uint16_t mss;	/* payload per segment to the guest */
+	uint8_t gws;  /* the guest's window scale */
+	uint8_t ows;  /* ours */
+	uint16_t mss; /* payload per segment to the guest */
 	uint8_t dupacks;
 	uint8_t retries;
-	uint32_t iss;	  /* our initial sequence number */
-	uint32_t irs;	  /* the guest's */
-	uint32_t snd_una; /* oldest byte the guest has not acknowledged */
-	uint32_t snd_nxt; /* next byte to send */
-	uint32_t snd_max; /* highest sent, +1 */
-	uint32_t rcv_nxt; /* next byte expected from the guest */
-	uint32_t gwnd;	  /* the guest's window, bytes */
-	uint16_t last_win; /* window field of the last ACK from the guest */
-	uint16_t wnd_sent; /* window field of our last segment */
-	uint8_t ts_ok;	   /* the guest offered timestamps (RFC 7323) */
+	uint32_t iss;	    /* our initial sequence number */
+	uint32_t irs;	    /* the guest's */
+	uint32_t snd_una;   /* oldest byte the guest has not acknowledged */
+	uint32_t snd_nxt;   /* next byte to send */
+	uint32_t snd_max;   /* highest sent, +1 */
+	uint32_t rcv_nxt;   /* next byte expected from the guest */
+	uint32_t gwnd;	    /* the guest's window, bytes */
+	uint16_t last_win;  /* window field of the last ACK from the guest */
+	uint16_t wnd_sent;  /* window field of our last segment */
+	uint8_t ts_ok;	    /* the guest offered timestamps (RFC 7323) */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
-	int64_t due_ms;	  /* timer, 0: none */
+	int64_t due_ms;	    /* timer, 0: none */
 };
 
 struct tcp_ctx {
@@ -532,8 +532,8 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		if (n == 0) {
 			if (!(c->flags & F_HOST_EOF))
 				break;
-			rc = send_ctl(t, c, TCPSEG_FIN | TCPSEG_ACK,
-				      c->snd_nxt);
+			rc =
+			    send_ctl(t, c, TCPSEG_FIN | TCPSEG_ACK, c->snd_nxt);
 			if (rc == -EAGAIN) {
 				arm(t, c, TAP_RETRY_MS);
 				return;
@@ -945,8 +945,8 @@ static void on_segment(struct tcp_ctx *t, struct tcp_conn *c,
 	 * next byte expected (or before it) is the one to echo */
 	if (c->ts_ok && s->ts && tcpseg_seq_le(s->seq, c->rcv_nxt) &&
 	    tcpseg_seq_le(c->ts_recent, s->ts_val)) {
-		if (s->ts_val == c->ts_recent && tcpseg_seq_lt(s->seq, c->rcv_nxt) &&
-		    s->dlen > 1)
+		if (s->ts_val == c->ts_recent &&
+		    tcpseg_seq_lt(s->seq, c->rcv_nxt) && s->dlen > 1)
 			return; /* a copy the link made, see below */
 		c->ts_recent = s->ts_val;
 	} else if (c->ts_ok && s->ts && tcpseg_seq_lt(s->seq, c->rcv_nxt) &&
@@ -1012,6 +1012,26 @@ void tcp_flush(struct tcp_ctx *t)
 	t->npending = 0;
 }
 
+/* Whether the peer's FIN came: asked of the socket, as an event may be
+ * a late one for an earlier socket of the same number (see waitset.h) */
+static bool peer_closed(int fd)
+{
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) < 0)
+		return true;
+	switch (ti.tcpi_state) {
+	case TCP_CLOSE_WAIT:
+	case TCP_LAST_ACK:
+	case TCP_CLOSING:
+	case TCP_TIME_WAIT:
+	case TCP_CLOSE:
+		return true;
+	}
+	return false;
+}
+
 /* a waitset_fn: events on the socket @fd of a flow */
 static void on_sock(void *cookie, int fd, uint32_t events)
 {
@@ -1037,7 +1057,7 @@ static void on_sock(void *cookie, int fd, uint32_t events)
 		}
 		events &= ~(uint32_t)EPOLLERR; /* check_connect() read it */
 	}
-	if (events & (EPOLLRDHUP | EPOLLHUP))
+	if ((events & (EPOLLRDHUP | EPOLLHUP)) && peer_closed(c->fd))
 		c->flags |= F_HOST_EOF;
 	if (events & EPOLLERR) {
 		int err = 0;

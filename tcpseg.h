@@ -62,13 +62,13 @@ struct tcpseg_out {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
-	uint16_t win;	 /* already scaled down */
-	uint16_t mss;	 /* SYN only: MSS option */
-	int wscale;	 /* SYN only: window scale option, or -1 */
-	bool ts;	 /* timestamps option */
+	uint16_t win; /* already scaled down */
+	uint16_t mss; /* SYN only: MSS option */
+	int wscale;   /* SYN only: window scale option, or -1 */
+	bool ts;      /* timestamps option */
 	uint32_t ts_val, ts_ecr;
-	uint16_t ip_id;	 /* IPv4 */
-	size_t dlen;	 /* payload that follows the header */
+	uint16_t ip_id; /* IPv4 */
+	size_t dlen;	/* payload that follows the header */
 };
 
 /**

@@ -61,7 +61,8 @@ static unsigned int seed = 1;
 
 static void parse_impair(void)
 {
-	const char *e = getenv("BESS_PEER_IMPAIR"), *sd = getenv("BESS_PEER_SEED");
+	const char *e = getenv("BESS_PEER_IMPAIR"),
+		   *sd = getenv("BESS_PEER_SEED");
 	unsigned int l = 0, d = 0, r = 0;
 
 	if (sd)
@@ -101,8 +102,9 @@ static ssize_t put(struct wire *w, int fd, bool sock, const uint8_t *buf,
 		return n;
 	}
 	for (i = 0; i < copies; i++)
-		rc = sock ? send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL)
-			  : write(fd, buf, (size_t)n);
+		rc = sock
+			 ? send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL)
+			 : write(fd, buf, (size_t)n);
 	if (w->nheld) {
 		ssize_t k = w->nheld;
 

@@ -38,6 +38,7 @@
 import errno
 import fcntl
 import hashlib
+import os
 import random
 import socket
 import struct
@@ -133,6 +134,9 @@ def serve_one(c, mode, args):
                 f.write("hostfin %s %d\n" % ("ok" if ok else "bad", got))
     except OSError as e:
         print("server: %s: %s" % (mode, e), flush=True)
+        if os.environ.get("TCP_PEER_ERRLOG"):
+            with open(os.environ["TCP_PEER_ERRLOG"], "a") as f:
+                f.write("server: %s: %s\n" % (mode, e))
     finally:
         c.close()
 

@@ -181,10 +181,19 @@ static void test_build(void)
 	uint8_t buf[TCPSEG_HDR_MAX + 100], g[16] = {0}, h[16] = {0};
 	uint8_t mac1[6] = {1, 2, 3, 4, 5, 6}, mac2[6] = {6, 5, 4, 3, 2, 1};
 	struct tcpseg_out o = {
-	    .smac = mac1, .dmac = mac2, .saddr = h, .daddr = g,
-	    .sport = 80, .dport = 40000, .seq = 0xfffffff0, .ack = 7,
-	    .flags = TCPSEG_ACK | TCPSEG_PSH, .win = 1000, .wscale = -1,
-	    .ip_id = 1, .dlen = 33,
+	    .smac = mac1,
+	    .dmac = mac2,
+	    .saddr = h,
+	    .daddr = g,
+	    .sport = 80,
+	    .dport = 40000,
+	    .seq = 0xfffffff0,
+	    .ack = 7,
+	    .flags = TCPSEG_ACK | TCPSEG_PSH,
+	    .win = 1000,
+	    .wscale = -1,
+	    .ip_id = 1,
+	    .dlen = 33,
 	};
 	size_t l4, hl, i;
 	uint32_t pseudo;
