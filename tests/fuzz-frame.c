@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-frame.c - fuzz target: guest frames through tap_input() into libslirp
+ * (and the TCP path's segment parser)
  *
  * The input is one Ethernet frame as a guest would write it to the TAP
  * device. libslirp runs in restricted mode, inside a fresh network
@@ -19,6 +20,7 @@
 #include "frame.h"
 #include "slirp4netns.h"
 #include "tap.h"
+#include "tcpseg.h"
 
 const char fuzz_corpus_name[] = "frame";
 
@@ -147,6 +149,7 @@ static void fuzz_offload(const uint8_t *data, size_t size)
 {
 	static uint8_t f[70000], out[1600];
 	struct virtio_net_hdr vh;
+	struct tcpseg seg;
 	uint8_t hdrs[200];
 	size_t pos = 0;
 	int guard = 0;
@@ -158,6 +161,8 @@ static void fuzz_offload(const uint8_t *data, size_t size)
 		(void)frame_complete_csum(f, size,
 					  (size_t)(data[0] << 8 | data[1]),
 					  (size_t)(data[2] << 8 | data[3]));
+	/* the TCP path's parser (tcp.c runs it on every frame first) */
+	(void)tcpseg_parse(data, size, &seg);
 	memcpy(f, data, size);
 	(void)frame_adjust_mss(f, size, 65480, true);
 	(void)frame_tcp_rst(f, size, out, sizeof(out));
