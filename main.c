@@ -39,6 +39,7 @@
 #endif
 #include "apiserver.h"
 #include "bridge.h"
+#include "cmdrun.h"
 #include "log.h"
 #include "nsnew.h"
 #include "nstap.h"
@@ -228,6 +229,8 @@ int main(int argc, char *argv[])
 	log_set_quiet(opts.quiet);
 	if (opts_check_env(&opts, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (opts.command)
+		(void)cmdrun_start(&opts); /* returns in the daemon only */
 	/* remote forwards (bridge.c) open UNIX sockets after start-up */
 	if (opts.enable_seccomp &&
 	    filter_prepare(opts.enable_sandbox, watched_pid(&opts),

@@ -83,9 +83,12 @@ static const struct option long_options[] = {
 
 static const char usage[] =
     "Usage: slirp4netns [OPTION]... PID|PATH|FD [TAPNAME]\n"
+    "   or: slirp4netns [OPTION]... -- COMMAND [ARG]...\n"
     "User-mode networking for unprivileged network namespaces: connects\n"
     "the namespace of PID (or the one at PATH, or an open TAP FD) to the\n"
     "host's network through a TAP device (default TAPNAME: tap0).\n"
+    "With -- COMMAND: run COMMAND in a new user and network namespace,\n"
+    "configured as with --configure, and exit with its status.\n"
     "\n"
     "  -c, --configure           configure lo and the TAP device (address\n"
     "                            network+100, default route via network+2)\n"
@@ -520,14 +523,58 @@ static int check_guestfwds(const struct s4n_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * command_start() - where COMMAND starts when the options end with "--"
+ * ("slirp4netns [OPTION]... -- COMMAND [ARG]..."), else 0. A first pass
+ * without argument permutation: Podman and RootlessKit never pass "--",
+ * and a "--" after PID or PATH keeps the meaning it always had.
+ */
+static int command_start(int argc, char *const argv[])
+{
+	const char *last_arg = NULL;
+
+	optind = 0;
+	opterr = 0;
+	while (getopt_long(argc, argv, "+:ce:r:m:6a:hv", long_options, NULL) !=
+	       -1)
+		last_arg = optarg;
+	if (optind < 2 || optind > argc || strcmp(argv[optind - 1], "--") ||
+	    last_arg == argv[optind - 1])
+		return 0;
+	return optind;
+}
+
+/* check_command() - "-- COMMAND" creates its namespaces: no target */
+static int check_command(const struct s4n_opts *o, int npos, char *err,
+			 size_t errlen)
+{
+	if (!o->command[0])
+		return fail(err, errlen, "\"--\" without a COMMAND");
+	if (npos)
+		return fail(err, errlen,
+			    "-- COMMAND takes no PID, PATH or FD (\"%s\")",
+			    o->command[-1 - npos]);
+	if (o->netns_type_set || o->userns_path ||
+	    o->target_type != S4N_TARGET_NETNS)
+		return fail(err, errlen, "-- COMMAND conflicts with %s",
+			    o->netns_type_set ? "--netns-type"
+			    : o->userns_path  ? "--userns-path"
+					      : "--target-type");
+	return 0;
+}
+
 int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 	       enum opts_action *ret_action, char *err, size_t errlen)
 {
 	struct s4n_opts o;
 	bool cidr6_set = false;
-	int c, rc;
+	int c, rc, cmd = command_start(argc, argv);
 
 	set_defaults(&o);
+	if (cmd) {
+		o.command = argv + cmd;
+		argc = cmd - 1; /* the options only, without "--" */
+	}
 	optind = 0; /* GNU: start over, so that tests may call us again */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ce:r:m:6a:hv", long_options,
@@ -551,7 +598,16 @@ int opts_parse(int argc, char *const argv[], struct s4n_opts *ret,
 				return rc;
 		}
 	}
-	rc = parse_positional(&o, argc - optind, argv + optind, err, errlen);
+	if (o.command) {
+		/* --configure semantics; the daemon's PID target comes later
+		 * (cmdrun.c) */
+		rc = check_command(&o, argc - optind, err, errlen);
+		o.configure = true;
+		o.target = "";
+	} else {
+		rc = parse_positional(&o, argc - optind, argv + optind, err,
+				      errlen);
+	}
 	if (rc < 0)
 		return rc;
 	rc = check_conflicts(&o, cidr6_set, err, errlen);

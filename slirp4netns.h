@@ -97,6 +97,8 @@ struct s4n_opts {
 	bool debug;	  /* --debug (SLIRP4NETNS_DEBUG works as well) */
 	bool quiet;	  /* --quiet: no summary, no information messages */
 	const char *pcap; /* --pcap=FILE, NULL: no capture */
+	/* "-- COMMAND [ARG]...": NULL-terminated, NULL without "--" */
+	char *const *command;
 	/* --guestfwd, as given; checked by opts_parse(), opened by main() */
 	const char *guestfwd[S4N_MAX_GUESTFWD_ARGS];
 	unsigned int n_guestfwd;

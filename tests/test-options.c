@@ -217,6 +217,34 @@ static void test_logging(void)
 	bad("--pcap", "--pcap=", "1", NULL);
 }
 
+/* "-- COMMAND" only right after the options; old command lines unchanged */
+static void test_command(void)
+{
+	char *a1[] = {(char *)"slirp4netns", (char *)"-a", (char *)"/s",
+		      (char *)"--",	     (char *)"sh", (char *)"-c",
+		      (char *)"exit 3",	     NULL};
+	char *a2[] = {(char *)"slirp4netns", (char *)"1234", (char *)"--",
+		      (char *)"tap1", NULL};
+	char *a3[] = {(char *)"slirp4netns", (char *)"-a", (char *)"--",
+		      (char *)"1234", NULL};
+	char *a4[] = {(char *)"slirp4netns", (char *)"-c", (char *)"--", NULL};
+
+	ok(opts_parse(7, a1, &o, &action, err, sizeof(err)) == 0 && o.command &&
+	       !strcmp(o.command[0], "sh") && !strcmp(o.command[2], "exit 3") &&
+	       !o.command[3] && o.configure && !strcmp(o.api_socket, "/s"),
+	   "-- COMMAND after the options: command mode, --configure");
+	ok(opts_parse(4, a2, &o, &action, err, sizeof(err)) == 0 &&
+	       !o.command && o.target_pid == 1234 && !strcmp(o.tapname, "tap1"),
+	   "-- after the PID: PID and TAPNAME as before");
+	ok(opts_parse(4, a3, &o, &action, err, sizeof(err)) == 0 &&
+	       !o.command && !strcmp(o.api_socket, "--") &&
+	       o.target_pid == 1234,
+	   "-- as an option's value: not a command");
+	ok(opts_parse(3, a4, &o, &action, err, sizeof(err)) == -EINVAL &&
+	       strstr(err, "without a COMMAND"),
+	   "-- alone: refused: %s", err);
+}
+
 int main(void)
 {
 	test_defaults();
@@ -224,5 +252,6 @@ int main(void)
 	test_errors();
 	test_usage();
 	test_logging();
+	test_command();
 	return done_testing();
 }
