@@ -275,11 +275,9 @@ static bool client_step(struct api_client *c)
 	} while (more && c->out->len == 0);
 	if (c->out_off < c->out->len) {
 		client_watch(c, G_IO_OUT);
-	} else if (c->closing) {
-		client_free(c);
-		return false;
-	} else if (c->in_len == sizeof(c->in) || c->eof) {
-		/* api_frame_next() always takes a full buffer or an EOF */
+	} else if (c->closing || c->in_len == sizeof(c->in) || c->eof) {
+		/* the last reply is out; or nothing more can come, as
+		 * api_frame_next() always takes a full buffer or an EOF */
 		client_free(c);
 		return false;
 	} else {

@@ -442,7 +442,7 @@ static gboolean listen_cb(gint fd, GIOCondition cond, gpointer data)
 
 	(void)cond;
 	for (int n = 0; n < ACCEPT_BATCH && (n == 0 || still_queued(fd)); n++) {
-		bool pending;
+		bool pending = false;
 		int tfd = target_connect(f, &pending), cfd;
 
 		if (tfd < 0) {

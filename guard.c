@@ -164,6 +164,7 @@ enum guard_verdict guard_check(const struct guard_net *n, const uint8_t *f,
 		return check_ndp(n, f, len);
 	case ETHERTYPE_ARP:
 		return check_arp(n, f, len);
+	default:
+		return GUARD_PASS;
 	}
-	return GUARD_PASS;
 }

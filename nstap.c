@@ -392,8 +392,8 @@ int nstap_open(const struct s4n_opts *opts, int *ret_fd)
 	case S4N_NETNS_PATH:
 		return open_in_child(opts, ret_fd);
 	case S4N_NETNS_CREATE: /* nsnew_open() */
-		break;
+	default:
+		log_error("unknown --netns-type");
+		return -1;
 	}
-	log_error("unknown --netns-type");
-	return -1;
 }

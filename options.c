@@ -393,6 +393,9 @@ static int parse_one(struct s4n_opts *o, int c, const char *arg,
 				    arg, S4N_MAX_GUESTFWD_ARGS);
 		o->guestfwd[o->n_guestfwd++] = arg;
 		break;
+	default:
+		/* opts_parse() answers 'h', 'v', ':' and '?' itself */
+		break;
 	}
 	return 0;
 }
@@ -486,6 +489,7 @@ static int parse_positional(struct s4n_opts *o, int argc, char *const argv[],
 		break;
 	case S4N_NETNS_PATH:
 	case S4N_NETNS_CREATE:
+	default:
 		break;
 	}
 	return 0;

@@ -190,8 +190,9 @@ static int parse(const uint8_t *f, size_t len, struct frag *fr)
 		return parse4(f, len, fr);
 	case ETHERTYPE_IPV6:
 		return parse6(f, len, fr);
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 static void release(struct reasm *r, struct dgram *d)
@@ -225,6 +226,8 @@ static struct dgram *oldest(struct reasm *r, const struct dgram *keep)
 	for (i = 0; i < REASM_SLOTS; i++) {
 		struct dgram *d = &r->d[i];
 
+		/* cppcheck-suppress nullPointerRedundantCheck
+		 * (d points into r->d: never NULL; @keep may be) */
 		if (d->used && d != keep && (!o || d->expire_us < o->expire_us))
 			o = d;
 	}

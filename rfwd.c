@@ -244,10 +244,9 @@ static int parse_hostport(const char *s, size_t n, bool opt_addr,
 	}
 	if (addr_parse_uint(port, 1, 65535, &v) < 0)
 		return -EINVAL;
-	if (!*ret_has_addr)
-		ret->sa.sa_family = AF_INET;
-	else if (buf[0] != '[' &&
-		 inet_pton(AF_INET, addr, &ret->in.sin_addr) == 1)
+	/* no address: IPv4's any */
+	if (!*ret_has_addr ||
+	    (buf[0] != '[' && inet_pton(AF_INET, addr, &ret->in.sin_addr) == 1))
 		ret->sa.sa_family = AF_INET;
 	else if (buf[0] == '[' &&
 		 inet_pton(AF_INET6, addr, &ret->in6.sin6_addr) == 1)

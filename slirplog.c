@@ -74,7 +74,7 @@ bool slirplog_from_guest(const char *msg)
 	char low[256];
 	size_t i;
 
-	for (i = 0; msg[i] && i < sizeof(low) - 1; i++)
+	for (i = 0; i < sizeof(low) - 1 && msg[i]; i++)
 		low[i] = (char)tolower((unsigned char)msg[i]);
 	low[i] = '\0';
 	for (i = 0; i < G_N_ELEMENTS(guest_words); i++)

@@ -267,8 +267,9 @@ static bool guard_frame(struct s4n_tap *tap, const uint8_t *frame, size_t len)
 	case GUARD_BAD_NEIGH:
 		tap->stats->from_guest_bad_neigh++;
 		return false;
+	default:
+		return false;
 	}
-	return false;
 }
 
 /* A frame from the read buffer on its way to libslirp: what was left
@@ -319,6 +320,7 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	case REASM_HELD:
 		return 0;
 	case REASM_DROP:
+	default:
 		return -EINVAL;
 	}
 	syn = frame_is_syn(frame, len);

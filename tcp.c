@@ -1028,8 +1028,9 @@ static bool peer_closed(int fd)
 	case TCP_TIME_WAIT:
 	case TCP_CLOSE:
 		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
 /* a waitset_fn: events on the socket @fd of a flow */
@@ -1104,6 +1105,8 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 	case ST_LINGER:
 		conn_del(t, c, false);
 		return;
+	default:
+		break;
 	}
 	if (c->snd_una == c->snd_max) {
 		/* the persist probe: an old sequence number asks the guest
