@@ -48,8 +48,8 @@ like "$want" $'(^|\n)--configure(\n|$)' "... --configure among them"
 is "$(complete_words --netns-t)" "--netns-type=" "a prefix completes to one option"
 
 is "$(complete_words --netns-type= | tr '\n' ' ')" \
-	"--netns-type=pid --netns-type=path --netns-type=tapfd " \
-	"--netns-type=: pid, path, tapfd (one word)"
+	"--netns-type=pid --netns-type=path --netns-type=tapfd --netns-type=create " \
+	"--netns-type=: pid, path, tapfd, create (one word)"
 is "$(complete_words --netns-type = p | tr '\n' ' ')" "pid path " \
 	"--netns-type = p: pid, path (\"=\" a word of its own)"
 is "$(complete_words --target-type b)" "bess" "--target-type b: bess"
@@ -62,5 +62,7 @@ like "$(complete_words -c "$$")" $'(^|\n)'"$$"$'(\n|$)' \
 is "$(complete_words -c "$$" "")" "tap0" "then the TAP name: tap0"
 like "$(complete_words --netns-type=path /pro)" '^/proc' \
 	"--netns-type=path: the target is a file"
+like "$(complete_words --netns-type create /pro)" '^/proc' \
+	"--netns-type create: the target is a file"
 
 done_testing
