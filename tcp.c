@@ -119,7 +119,10 @@
 /* the scratch buffer that bytes already sent are peeked into, without
  * SO_PEEK_OFF; one iovec entry per DISCARD_SIZE bytes skipped */
 #define DISCARD_SIZE 65536
-#define DISCARD_IOV 128
+#define DISCARD_IOV 32
+/* ... which bounds what is in flight to the guest then: each peek copies
+ * all of it again, so a larger window costs more than it brings */
+#define SKIP_MAX (DISCARD_SIZE * DISCARD_IOV)
 
 enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD };
 
@@ -479,7 +482,7 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 			skip -= k;
 		}
 		if (skip)
-			return 0; /* more in flight than we can skip */
+			return -EAGAIN; /* push() keeps below SKIP_MAX */
 		skip = data_in_flight(c);
 	} else {
 		skip = 0;
@@ -490,7 +493,7 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 		rc = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
 	while (rc < 0 && errno == EINTR);
 	if (rc < 0)
-		return errno == EAGAIN ? 0 : -errno;
+		return errno == EAGAIN ? -EAGAIN : -errno;
 	if (rc == 0 && len)
 		c->flags |= F_HOST_EOF; /* nothing left, and the peer's FIN */
 	if ((size_t)rc <= skip)
@@ -503,8 +506,11 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 static void push(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : seg_size(c);
-	uint32_t wnd = 0;
+	uint32_t wnd = 0, wnd_max = c->gwnd;
 	bool wnd_known = false;
+
+	if (t->peek_off < 0)
+		wnd_max = MIN(wnd_max, SKIP_MAX);
 
 	if (c->state != ST_ESTABLISHED || !(c->flags & F_SYN_ACKED))
 		return;
@@ -518,12 +524,14 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		if (c->snd_nxt != c->snd_max && (c->flags & F_FIN_SENT) &&
 		    c->snd_nxt + 1 == c->snd_max)
 			n = 0; /* going back: the data is out, the FIN next */
-		else if (inflight >= c->gwnd)
+		else if (inflight >= wnd_max)
 			break;
 		else {
-			room = MIN((size_t)(c->gwnd - inflight), maxlen);
+			room = MIN((size_t)(wnd_max - inflight), maxlen);
 			n = peek(t, c, room);
 		}
+		if (n == -EAGAIN)
+			break; /* nothing new yet */
 		if (n < 0) {
 			/* the peer reset: what it sent first is delivered */
 			c->flags |= F_HOST_RST | F_HOST_EOF;

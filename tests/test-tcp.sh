@@ -14,6 +14,7 @@
 #     that writes N bytes around multiples of the window and closes or
 #     resets; half-close each way; a server that speaks first; a refused
 #     port; a tuple reused after FIN and RST; keep-alive probes.
+#  1b. The same, in part, as on kernels without SO_PEEK_OFF for TCP.
 #  2. MTU 65520: the guest stops reading for 30 s with data in flight, and
 #     the host peer stops reading for 30 s (run side by side); a connect
 #     slower than the guest's first SYN retransmission; 200 transfers at
@@ -113,6 +114,22 @@ for mtu in 1500 65520; do
 		"MTU $mtu: keep-alive probes are acknowledged"
 	ok "MTU $mtu: daemon exits 0" stop_daemon
 done
+
+# --- 1b. kernels without SO_PEEK_OFF for TCP (before 6.9, Debian 12's 6.1):
+# the daemon peeks from the start and skips what is in flight -------------
+must "no SO_PEEK_OFF: guest" start_guest
+export SLIRP4NETNS_NO_PEEK_OFF=1
+must "no SO_PEEK_OFF: daemon" start_daemon --mtu 65520 -c "$GUEST_PID" tap0
+unset SLIRP4NETNS_NO_PEEK_OFF
+like "$(peer recv 10.0.2.2 7110 "$BIG" 2>&1)" "^ok $BIG\$" \
+	"no SO_PEEK_OFF: $BIG bytes host to guest, SHA-256 equal"
+ok "no SO_PEEK_OFF: $BIG bytes guest to host, SHA-256 equal" \
+	peer send 10.0.2.2 7101 "$BIG"
+like "$(peer recv 10.0.2.2 7115 4194305 2>&1)" '^ok 4194305$' \
+	"no SO_PEEK_OFF: server writes 4194305 bytes and closes"
+like "$(peer recv 10.0.2.2 7215 4194305 2>&1)" '^ok 4194305( reset)?$' \
+	"no SO_PEEK_OFF: server writes 4194305 bytes and resets"
+ok "no SO_PEEK_OFF: daemon exits 0" stop_daemon
 
 # --- 2. windows, slow connects, many flows ---------------------------------
 server slowread 127.0.0.1 7105 "$PAUSE"
