@@ -208,6 +208,12 @@ void tap_socket_opened(struct s4n_tap *tap)
 		res_socket_opened(tap->res);
 }
 
+void tap_socket_closed(struct s4n_tap *tap)
+{
+	if (tap->res)
+		res_socket_closed(tap->res);
+}
+
 void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc)
 {
 	tap->pcap = pc;

@@ -69,6 +69,10 @@ bool tap_vnet(const struct s4n_tap *tap);
  * libslirp's are, for the descriptor checks (resources.c) */
 void tap_socket_opened(struct s4n_tap *tap);
 
+/* tap_socket_closed() - ... and closed one: the descriptors held back for
+ * the API can be taken again (resources.c) */
+void tap_socket_closed(struct s4n_tap *tap);
+
 /**
  * tap_write() - write one frame to the guest, with the virtio-net header
  * @vh (NULL: none needed) where the device takes one. Called by tcp.c.

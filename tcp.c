@@ -371,6 +371,7 @@ static void close_fd(struct tcp_ctx *t, int fd)
 	if ((size_t)fd < t->nfdidx)
 		t->fdidx[fd] = -1;
 	close(fd);
+	tap_socket_closed(t->tap);
 }
 
 static void conn_del(struct tcp_ctx *t, struct tcp_conn *c, bool reset)
