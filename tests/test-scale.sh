@@ -371,6 +371,8 @@ done
 # --- 5. the TCP path: no memory per flow in the daemon ------------------------
 if [ "${S4N_TCP_PATH:-on}" = off ]; then
 	skip "the TCP path is off (S4N_TCP_PATH=off)" 5
+elif [ -n "$ASAN" ]; then
+	skip "TCP path: ASan maps terabytes of shadow memory" 5
 elif ours_only "the TCP path" 5; then
 	must "rootless guest" start_guest --rootless
 	ok "TCP path: daemon as $S4N_USER under prlimit --as=64MiB" \

@@ -91,9 +91,13 @@ for mtu in 1500 65520; do
 		for s in $SIZES; do
 			like "$(peer recv "$gw" "$p" "$s" 2>&1)" "^ok $s\$" \
 				"$n: server writes $s bytes and closes"
-			like "$(peer recv "$gw" $((p + 100)) "$s" 2>&1)" \
-				"^ok $s( reset)?\$" \
-				"$n: server writes $s bytes and resets"
+			if [ "${S4N_TCP_PATH:-on}" = off ]; then
+				skip "libslirp drops what came before a reset"
+			else
+				like "$(peer recv "$gw" $((p + 100)) "$s" 2>&1)" \
+					"^ok $s( reset)?\$" \
+					"$n: server writes $s bytes and resets"
+			fi
 			p=$((p + 1))
 		done
 		is "$(peer greet "$gw" 7103 2>&1)" hello \
@@ -127,8 +131,12 @@ ok "no SO_PEEK_OFF: $BIG bytes guest to host, SHA-256 equal" \
 	peer send 10.0.2.2 7101 "$BIG"
 like "$(peer recv 10.0.2.2 7115 4194305 2>&1)" '^ok 4194305$' \
 	"no SO_PEEK_OFF: server writes 4194305 bytes and closes"
-like "$(peer recv 10.0.2.2 7215 4194305 2>&1)" '^ok 4194305( reset)?$' \
-	"no SO_PEEK_OFF: server writes 4194305 bytes and resets"
+if [ "${S4N_TCP_PATH:-on}" = off ]; then
+	skip "libslirp drops what came before a reset"
+else
+	like "$(peer recv 10.0.2.2 7215 4194305 2>&1)" '^ok 4194305( reset)?$' \
+		"no SO_PEEK_OFF: server writes 4194305 bytes and resets"
+fi
 ok "no SO_PEEK_OFF: daemon exits 0" stop_daemon
 
 # --- 2. windows, slow connects, many flows ---------------------------------
