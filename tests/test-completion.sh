@@ -64,5 +64,9 @@ like "$(complete_words --netns-type=path /pro)" '^/proc' \
 	"--netns-type=path: the target is a file"
 like "$(complete_words --netns-type create /pro)" '^/proc' \
 	"--netns-type create: the target is a file"
+like "$(complete_words -c -- bas)" '(^|'$'\n'')bash('$'\n''|$)' \
+	"after --: a command"
+like "$(complete_words -- ls /pro)" '^/proc' "after -- COMMAND: its arguments"
+is "$(complete_words -- ls --verb)" "" "after --: no option of ours"
 
 done_testing
