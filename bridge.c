@@ -62,6 +62,7 @@ struct bridge {
 	bool dir_given;	      /* the sandbox's: not ours to remove */
 	struct rfwd_nat *nat; /* forwards on the gateway; NULL until one */
 	uint8_t *out;	      /* a rewritten frame to the guest */
+	unsigned int nconns;  /* connections open, over all forwards */
 };
 
 struct fwd;
@@ -264,6 +265,8 @@ static void conn_free(struct conn *c)
 		g_free(c->h[i].buf);
 	}
 	c->f->conns = g_list_remove(c->f->conns, c);
+	if (--c->f->b->nconns == 0)
+		tap_set_after_input(c->f->b->ctx->tap, NULL, NULL);
 	g_free(c);
 }
 
@@ -424,6 +427,39 @@ static bool still_queued(int lfd)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
+/*
+ * bridge_drain() - move what libslirp wrote to our UNIX sockets on to the
+ * targets, after each frame from the guest. libslirp 4.7 writes a guest's
+ * data to its socket at once while nothing waits in its buffer, and else
+ * only when the socket polls writable; and after such a later write it
+ * sends the guest no window update: the guest waits for a timer, some
+ * 200 ms, every few hundred KiB (2 MB/s). A UNIX socket takes only about
+ * 200 KiB, less than a batch of frames brings: draining it between frames
+ * keeps libslirp on its direct path.
+ */
+static void bridge_drain(void *opaque)
+{
+	struct bridge *b = opaque;
+	GList *fl, *next;
+
+	for (guint i = 0; i < rfwd_table_len(b->table); i++) {
+		struct fwd *f = rfwd_table_at(b->table, i)->data;
+
+		for (fl = f->conns; fl; fl = next) {
+			struct conn *c = fl->data;
+
+			next = fl->next;
+			if (c->connecting)
+				continue;
+			if (pump(c, 0) < 0 || pump(c, 1) < 0) {
+				conn_free(c);
+				continue;
+			}
+			conn_update(c);
+		}
+	}
+}
+
 static void conn_new(struct fwd *f, int cfd, int tfd, bool pending)
 {
 	struct conn *c = g_new0(struct conn, 1);
@@ -433,6 +469,8 @@ static void conn_new(struct fwd *f, int cfd, int tfd, bool pending)
 	c->fd[1] = tfd;
 	c->connecting = pending;
 	f->conns = g_list_prepend(f->conns, c);
+	if (f->b->nconns++ == 0)
+		tap_set_after_input(f->b->ctx->tap, bridge_drain, f->b);
 	conn_update(c);
 }
 

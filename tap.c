@@ -94,11 +94,13 @@ struct s4n_tap {
 	bool deferred;
 	bool csum_pending;
 	uint16_t csum_start, csum_off;
-	struct guard_net net;	    /* see guard_check() */
-	struct reasm *reasm;	    /* NULL until the guest fragments */
-	uint8_t *buf;		    /* one frame from the guest */
-	uint8_t *obuf;		    /* one fragment to the guest */
-	const struct rfwd_nat *nat; /* forwards on the gateway (bridge.c) */
+	struct guard_net net;	     /* see guard_check() */
+	struct reasm *reasm;	     /* NULL until the guest fragments */
+	uint8_t *buf;		     /* one frame from the guest */
+	uint8_t *obuf;		     /* one fragment to the guest */
+	const struct rfwd_nat *nat;  /* forwards on the gateway (bridge.c) */
+	void (*after_input)(void *); /* bridge.c's drain, or NULL */
+	void *after_opaque;
 };
 
 /* Ask for offloads on a TAP fd opened with IFF_VNET_HDR; returns the
@@ -351,6 +353,12 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	return 0;
 }
 
+void tap_set_after_input(struct s4n_tap *tap, void (*fn)(void *), void *opaque)
+{
+	tap->after_input = fn;
+	tap->after_opaque = opaque;
+}
+
 void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat)
 {
 	tap->nat = nat;
@@ -390,6 +398,8 @@ int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 			(void)frame_adjust_mss(frame, len, GSO_MSS, true);
 		(void)rfwd_nat_in(tap->nat, frame, len);
 		(void)tap_input(tap, slirp, frame, len);
+		if (tap->after_input)
+			tap->after_input(tap->after_opaque);
 	}
 	tap->deferred = false;
 	tap->csum_pending = false;

@@ -88,6 +88,11 @@ int tap_write(struct s4n_tap *tap, const struct virtio_net_hdr *vh,
  * bridge.c when the first such forward opens. */
 void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat);
 
+/* tap_set_after_input() - call @fn(@opaque) after each frame from the guest
+ * went to libslirp (NULL: none). Called by bridge.c while remote forwards
+ * carry connections, see bridge_drain(). */
+void tap_set_after_input(struct s4n_tap *tap, void (*fn)(void *), void *opaque);
+
 /* tap_fd() - the fd, or -1 */
 int tap_fd(const struct s4n_tap *tap);
 
