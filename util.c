@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* util.c - small helpers: fd cleanup, complete reads and writes
+/* util.c - small helpers: fd cleanup, complete writes, socket files, mappings
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
