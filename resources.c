@@ -43,6 +43,9 @@
 #include "resources.h"
 
 #define FD_HEADROOM 16
+/* a forwarded client may use the headroom (it is there for forwards), but
+ * leaves a few descriptors for the API and the loop */
+#define FWD_HEADROOM 4
 #define FLOW_ROOM (4 * 1024 * 1024)
 
 /* The reserve: one eventfd, kept to the end, and dups of it that are
@@ -174,9 +177,23 @@ static int lowest_free(const struct res *r)
 	return fd;
 }
 
-int res_room_for_flow(struct res *r)
+/* a trial mapping, where one can fail: see the top of the file */
+static int room_for_memory(const struct res *r)
 {
 	void *p;
+
+	if (!r->mem_limited)
+		return 0;
+	p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	munmap(p, FLOW_ROOM);
+	return 0;
+}
+
+int res_room_for_flow(struct res *r)
+{
 	int fd;
 
 	if (r->nofile && !r->fd_credit) {
@@ -190,14 +207,20 @@ int res_room_for_flow(struct res *r)
 			    (r->nofile - (rlim_t)fd - FD_HEADROOM) / 2;
 		}
 	}
-	if (!r->mem_limited)
-		return 0;
-	p = mmap(NULL, FLOW_ROOM, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return -ENOMEM;
-	munmap(p, FLOW_ROOM);
-	return 0;
+	return room_for_memory(r);
+}
+
+int res_room_for_fwd(struct res *r)
+{
+	int fd;
+
+	if (r->nofile) {
+		fd = lowest_free(r);
+		if (fd == -EMFILE || fd == -ENFILE ||
+		    (fd >= 0 && (rlim_t)fd + FWD_HEADROOM >= r->nofile))
+			return -EMFILE;
+	}
+	return room_for_memory(r);
 }
 
 void res_socket_opened(struct res *r)

@@ -48,6 +48,15 @@ void res_free(struct res *r);
 int res_room_for_flow(struct res *r);
 
 /**
+ * res_room_for_fwd() - is there room for a client accepted on a TCP port
+ * forward (tcpfwd.c)? It may take the descriptors the guest's flows leave
+ * free for forwards, all but a few.
+ *
+ * Return: 0, -EMFILE or -ENOMEM, as res_room_for_flow().
+ */
+int res_room_for_fwd(struct res *r);
+
+/**
  * res_socket_opened() - libslirp opened a socket (register_poll_fd).
  */
 void res_socket_opened(struct res *r);

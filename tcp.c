@@ -52,6 +52,10 @@
  *               goes. A new SYN on the tuple replaces it at once.
  *   DEAD        closed; the entry is freed when the handler that closed
  *               it returns (reap()), as freeing may move the table.
+ *   SYN_SENT    a port forward's accepted client (tcpfwd.c): our SYN is
+ *               out to the guest. Its SYN-ACK -> ESTABLISHED; its RST ->
+ *               the client is closed. Timer: the SYN again on each
+ *               retransmission timeout, until FWD_SYN_TIMEOUT_MS.
  *
  * A RST from the guest closes the socket with SO_LINGER 0 (a RST to the
  * peer). Idle established flows have no timer: the host kernel keeps the
@@ -94,6 +98,9 @@
 /* longer than the kernel's own connect() takes to give up (127 s with
  * net.ipv4.tcp_syn_retries = 6) is never needed */
 #define CONNECT_TIMEOUT_MS 135000
+/* a forward's client is given up when the guest does not answer its SYN
+ * for this long: libslirp's TCPTV_KEEP_INIT, what its forwards do today */
+#define FWD_SYN_TIMEOUT_MS 75000
 /* acknowledge retransmitted FINs this long after the close */
 #define LINGER_MS 2000
 /* the TAP could not take a frame: try again this soon */
@@ -124,7 +131,7 @@
  * all of it again, so a larger window costs more than it brings */
 #define SKIP_MAX (DISCARD_SIZE * DISCARD_IOV)
 
-enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD };
+enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 
 #define F_SYN_ACKED 0x01
 #define F_GUEST_FIN 0x02
@@ -133,6 +140,7 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD };
 #define F_HOST_RST 0x10
 #define F_ACK_DUE 0x20
 #define F_SHORT 0x40 /* send() took less than the guest sent */
+#define F_FWD 0x80   /* opened by a port forward (tcpfwd.c) */
 
 struct tcp_conn {
 	struct flow_hdr h;
@@ -167,6 +175,7 @@ struct tcp_ctx {
 	size_t nfdidx;
 	struct flow_table ft;
 	uint8_t gmac[6], hmac[6]; /* from the guest's last SYN */
+	bool gmac_known;	  /* gmac came from the guest's frames */
 	uint8_t *buf;		  /* BUF_SIZE, mapped with the first flow */
 	uint8_t *discard;	  /* DISCARD_SIZE, only without SO_PEEK_OFF */
 	int peek_off;		  /* 1: works, 0: untried, -1: refused */
@@ -203,6 +212,15 @@ struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
 	t->next_due_ms = INT64_MAX;
 	flow_init(&t->ft, sizeof(struct tcp_conn), FLOWS_MAX,
 		  (uint64_t)g_random_int() << 32 | g_random_int());
+	/* libslirp's own address (52:55 and the gateway's IPv4 address),
+	 * for frames a forward sends before the guest sent us any */
+	t->hmac[0] = 0x52;
+	t->hmac[1] = 0x55;
+	memcpy(t->hmac + 2, &opts->vhost, 4);
+	if (opts->has_macaddress) {
+		memcpy(t->gmac, opts->macaddress, 6);
+		t->gmac_known = true;
+	}
 	if (getenv("SLIRP4NETNS_NO_PEEK_OFF"))
 		t->peek_off = -1; /* tests: the fallback of older kernels */
 	return t;
@@ -923,16 +941,190 @@ static void check_connect(struct tcp_ctx *t, struct tcp_conn *c)
 	conn_del(t, c, false);
 }
 
+/* --- connections from the host (port forwards, tcpfwd.c) ----------------- */
+
+/* An ARP request for the guest's address: a forward's first SYN needs the
+ * guest's MAC, and a guest that only listens may not have sent a frame
+ * yet. Its reply teaches tcp_input() the address (and libslirp too). */
+static void send_arp(struct tcp_ctx *t, const struct tcp_conn *c)
+{
+	static const uint8_t head[] = {0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1};
+	uint8_t f[42];
+	struct virtio_net_hdr vh;
+	const uint8_t *tpa = c->h.key.v6 ? (const uint8_t *)&t->opts->vguest
+					 : c->h.key.gaddr + 12;
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, t->hmac, 6);
+	memcpy(f + 12, head, sizeof(head));
+	memcpy(f + 22, t->hmac, 6);
+	memcpy(f + 28, &t->opts->vhost, 4);
+	memset(f + 32, 0, 6);
+	memcpy(f + 38, tpa, 4);
+	memset(&vh, 0, sizeof(vh));
+	(void)tap_write(t->tap, tap_vnet(t->tap) ? &vh : NULL, f, sizeof(f));
+}
+
+/* our SYN to the guest, or the ARP request that must come first */
+static void send_syn(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	if (!t->gmac_known)
+		send_arp(t, c);
+	else
+		(void)send_ctl(t, c, TCPSEG_SYN, c->iss);
+}
+
+/* the SYN's retransmission timeout: again, or the client is given up */
+static void syn_again(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	/* irs holds the SYN's first time until the guest's SYN-ACK */
+	if ((uint32_t)now_ms() - c->irs >= FWD_SYN_TIMEOUT_MS) {
+		log_debug("tcp: forward: no answer from the guest");
+		conn_del(t, c, false);
+		return;
+	}
+	if (!t->gmac_known) {
+		send_arp(t, c);
+		arm(t, c, RTO_MIN_MS / 4);
+		return;
+	}
+	if (c->retries < RETRIES_MAX)
+		c->retries++;
+	send_syn(t, c);
+	arm(t, c, rto(c));
+}
+
+/* a segment from the guest in SYN_SENT: its SYN-ACK, or its refusal */
+static void on_synack(struct tcp_ctx *t, struct tcp_conn *c,
+		      const struct tcpseg *s)
+{
+	uint16_t fit = (uint16_t)(tap_mtu(t->tap) - (c->h.key.v6 ? 60 : 40));
+
+	/* RFC 9293 3.10.7.3: only an ACK of our SYN counts */
+	if (!(s->flags & TCPSEG_ACK) || s->ack != c->iss + 1)
+		return;
+	if (s->flags & TCPSEG_RST) {
+		/* no listener in the guest: the client's connection ends,
+		 * as libslirp closes it */
+		conn_del(t, c, false);
+		return;
+	}
+	if (!(s->flags & TCPSEG_SYN))
+		return;
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	if (s->wscale >= 0) {
+		c->gws = (uint8_t)MIN(s->wscale, 14);
+	} else {
+		c->gws = 0;
+		c->ows = 0; /* RFC 7323 2.2: scaling needs both sides */
+	}
+	c->ts_ok = c->ts_ok && s->ts;
+	c->ts_recent = s->ts_val;
+	c->gwnd = s->win;
+	c->last_win = s->win;
+	c->mss = MIN(s->mss > 0 ? (uint16_t)s->mss
+				: (c->h.key.v6 ? MSS_DEFAULT6 : MSS_DEFAULT4),
+		     fit);
+	c->state = ST_ESTABLISHED;
+	c->flags |= F_SYN_ACKED;
+	c->retries = 0;
+	c->due_ms = 0;
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss + 1;
+	set_peek_off(t, c, 0);
+	send_ack(t, c);
+	/* what the client sent meanwhile: edge-triggered, not reported
+	 * again */
+	push(t, c);
+	check_closed(t, c);
+}
+
+/* wait on a flow's socket @fd for flow @idx; Return: 0 or -errno */
+static int track(struct tcp_ctx *t, int fd, int32_t idx)
+{
+	int rc;
+
+	if ((size_t)fd >= t->nfdidx) {
+		size_t n = MAX(t->nfdidx * 2, (size_t)fd + 64), i;
+
+		t->fdidx = g_renew(int32_t, t->fdidx, n);
+		for (i = t->nfdidx; i < n; i++)
+			t->fdidx[i] = -1;
+		t->nfdidx = n;
+	}
+	/* edge-triggered, as on_syn() says */
+	rc = waitset_add(t->ws, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+			 on_sock, t);
+	if (rc < 0)
+		return rc;
+	t->fdidx[fd] = idx;
+	return 0;
+}
+
+int tcp_open_from_host(struct tcp_ctx *t, int fd, bool v6, const uint8_t *caddr,
+		       uint16_t cport, const uint8_t *gaddr, uint16_t gport)
+{
+	struct flow_key k;
+	struct tcp_conn *c;
+	int32_t idx;
+	int rc, one = 1;
+
+	flow_key_make(&k, v6, gaddr, caddr, gport, cport);
+	if (flow_find(&t->ft, &k) >= 0)
+		return -EEXIST; /* two loopback clients on one port */
+	if (map_buffers(t) < 0)
+		return -ENOMEM;
+	idx = flow_add(&t->ft, &k);
+	if (idx < 0)
+		return idx == -ENOSPC ? -EMFILE : idx;
+	rc = track(t, fd, idx);
+	if (rc < 0) {
+		flow_del(&t->ft, idx);
+		return rc;
+	}
+	/* as on_syn() does: the guest's TCP decides when to send */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	tap_socket_opened(t->tap);
+	c = conn(t, idx);
+	c->fd = fd;
+	c->state = ST_SYN_SENT;
+	c->flags = F_FWD;
+	c->irs = (uint32_t)now_ms();
+	c->ows = OUR_WSCALE;
+	c->ts_ok = 1;
+	c->mss = (uint16_t)(tap_mtu(t->tap) - (v6 ? 60 : 40));
+	c->iss = g_random_int();
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	t->st->tcp_flows++;
+	t->st->tcp_flows_opened++;
+	send_syn(t, c);
+	/* not backed off: the first ARP request may go unanswered */
+	arm(t, c, t->gmac_known ? rto(c) : RTO_MIN_MS / 4);
+	return 0;
+}
+
+struct waitset *tcp_waitset(struct tcp_ctx *t)
+{
+	return t->ws;
+}
+
 /* a segment for an existing flow */
 static void on_segment(struct tcp_ctx *t, struct tcp_conn *c,
 		       const struct tcpseg *s)
 {
+	if (c->state == ST_SYN_SENT) {
+		on_synack(t, c, s);
+		return;
+	}
 	if (s->flags & TCPSEG_RST) {
 		/* RFC 5961 3.2 asks for an exact match; a guest can only
 		 * reset its own flows, so the window is enough here */
+		/* A forward's client gets what the guest sent, then EOF,
+		 * as libslirp's forwards close it: a reset would make its
+		 * kernel drop what the client has not read yet. */
 		if (c->state != ST_ESTABLISHED ||
 		    tcpseg_seq_le(c->rcv_nxt - 1, s->seq))
-			conn_del(t, c, true);
+			conn_del(t, c, !(c->flags & F_FWD));
 		return;
 	}
 	if (c->state == ST_CONNECTING)
@@ -979,6 +1171,11 @@ bool tcp_input(struct tcp_ctx *t, const uint8_t *frame, size_t len)
 	struct tcpseg s;
 	int32_t idx;
 
+	if (!(frame[6] & 1)) {
+		/* the guest's address, for a forward's SYN (tcpfwd.c) */
+		memcpy(t->gmac, frame + 6, 6);
+		t->gmac_known = true;
+	}
 	if (tcpseg_parse(frame, len, &s) < 0)
 		return false;
 	flow_key_make(&k, s.v6, s.saddr, s.daddr, s.sport, s.dport);
@@ -1113,6 +1310,9 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 		return;
 	case ST_LINGER:
 		conn_del(t, c, false);
+		return;
+	case ST_SYN_SENT:
+		syn_again(t, c);
 		return;
 	default:
 		break;

@@ -54,6 +54,24 @@ void tcp_timers(struct tcp_ctx *t, int64_t now_us);
  * once traffic stopped. */
 void tcp_idle(struct tcp_ctx *t);
 
+/**
+ * tcp_open_from_host() - a client accepted on a port forward's listener
+ * becomes a flow: a SYN to the guest at @gaddr:@gport from @caddr:@cport,
+ * the address the guest is to see. Called by tcpfwd.c after accept().
+ * @fd:		the accepted socket, non-blocking; the flow owns it on
+ *		success, the caller closes it on failure
+ * @v6:		addresses are 16 bytes, else 4
+ *
+ * Return: 0, -EEXIST if a flow has that tuple, -EMFILE at the flow limit,
+ * -ENOMEM, or -errno.
+ */
+int tcp_open_from_host(struct tcp_ctx *t, int fd, bool v6, const uint8_t *caddr,
+		       uint16_t cport, const uint8_t *gaddr, uint16_t gport);
+
+/* tcp_waitset() - the wait set flow sockets are in, for tcpfwd.c's
+ * listeners */
+struct waitset *tcp_waitset(struct tcp_ctx *t);
+
 /* tcp_free() - close every flow and free the state. Called at exit. */
 void tcp_free(struct tcp_ctx *t);
 
