@@ -25,6 +25,7 @@
 #include "bridge.h"
 #include "log.h"
 #include "resources.h"
+#include "tcpfwd.h"
 #include "unixsock.h"
 #include "util.h"
 
@@ -78,10 +79,18 @@ static int slirp_fwd_add(void *opaque, const struct api_fwd *f)
 
 	do {
 		errno = 0;
-		if (slirp_add_hostxfwd(ctx->slirp, &f->host.sa,
-				       api_sockaddr_len(&f->host), &f->guest.sa,
-				       api_sockaddr_len(&f->guest),
-				       slirp_fwd_flags(f)) == 0) {
+		if (!f->udp && ctx->tcp) {
+			/* on the TCP path: the listener is ours (tcpfwd.c) */
+			int rc = tcpfwd_add(&ctx->tcpfwd, ctx, f);
+
+			if (rc == 0)
+				return 0;
+			errno = -rc;
+		} else if (slirp_add_hostxfwd(ctx->slirp, &f->host.sa,
+					      api_sockaddr_len(&f->host),
+					      &f->guest.sa,
+					      api_sockaddr_len(&f->guest),
+					      slirp_fwd_flags(f)) == 0) {
 			s4n_slirp_changed(ctx);
 			return 0;
 		}
@@ -96,6 +105,8 @@ static int slirp_fwd_remove(void *opaque, const struct api_fwd *f)
 {
 	struct s4n_ctx *ctx = opaque;
 
+	if (!f->udp && ctx->tcp)
+		return tcpfwd_remove(ctx->tcpfwd, f);
 	if (slirp_remove_hostxfwd(ctx->slirp, &f->host.sa,
 				  api_sockaddr_len(&f->host),
 				  slirp_fwd_flags(f)) < 0)

@@ -52,6 +52,7 @@
 #include "slirplog.h"
 #include "tap.h"
 #include "tcp.h"
+#include "tcpfwd.h"
 #include "util.h"
 #include "waitset.h"
 
@@ -757,6 +758,8 @@ void s4n_ctx_fini(struct s4n_ctx *ctx)
 	release_fini(&c->release);
 	while (c->timers)
 		timer_free_cb(c->timers, ctx);
+	tcpfwd_free(ctx->tcpfwd);
+	ctx->tcpfwd = NULL;
 	tcp_free(ctx->tcp);
 	ctx->tcp = NULL;
 	tap_free(ctx->tap);

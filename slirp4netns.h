@@ -134,6 +134,7 @@ struct api_server; /* apiserver.c */
 struct res;	   /* resources.c: descriptors and memory */
 struct bridge;	   /* bridge.c: remote forwards, NULL until used */
 struct tcp_ctx;	   /* tcp.c: the TCP path, NULL when disabled */
+struct tcpfwd;	   /* tcpfwd.c: TCP forwards' listeners, NULL until used */
 
 /*
  * struct s4n_ctx - runtime state of the daemon, passed to every handler.
@@ -144,6 +145,7 @@ struct s4n_ctx {
 	GMainLoop *loop;
 	struct s4n_tap *tap;
 	struct tcp_ctx *tcp;
+	struct tcpfwd *tcpfwd;
 	struct s4n_core *core;
 	struct api_server *api;
 	struct res *res;

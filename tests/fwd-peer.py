@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/fwd-peer.py - the port forward tests' own ends (test-fwd.sh); the
+# transfers themselves are tests/tcp-peer.py's, whose servers run in the
+# guest and whose clients run on the host here.
+#
+# Copyright (C) 2026 The slirp4netns authors
+#
+#   whoami ADDR PORT               server: send each client "ADDR PORT" of
+#                                  its peer, then close; prints "listening"
+#   ask ADDR PORT [SRC]            client, bound to SRC if given: print the
+#                                  server's line
+#   refused ADDR PORT SECS         client: connect (the daemon accepts),
+#                                  then print how the connection ended:
+#                                  "closed", "reset", "data" or "open" if
+#                                  it is still open after SECS
+#   mixed ADDR UP DOWN COUNT N ROUNDS
+#                                  COUNT clients at once, half sending N
+#                                  bytes to the sink server on port UP,
+#                                  half reading N from the source server on
+#                                  DOWN, ROUNDS times; print "ok TOTAL" or
+#                                  what failed
+import hashlib
+import importlib.util
+import os
+import socket
+import sys
+import threading
+
+_spec = importlib.util.spec_from_file_location(
+    "tcp_peer", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "tcp-peer.py"))
+tp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tp)
+
+
+def whoami(addr, port):
+    ls = socket.socket(tp.family(addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(64)
+    print("listening", flush=True)
+    while True:
+        c, peer = ls.accept()
+        c.sendall(("%s %d\n" % (peer[0], peer[1])).encode())
+        c.close()
+
+
+def ask(addr, port, src):
+    s = socket.socket(tp.family(addr), socket.SOCK_STREAM)
+    s.settimeout(20)
+    if src:
+        s.bind((src, 0))
+    s.connect((addr, port))
+    print(s.makefile().readline().strip())
+    return 0
+
+
+def refused(addr, port, secs):
+    s = tp.connect(addr, port)
+    s.settimeout(secs)
+    try:
+        print("data" if s.recv(1) else "closed")
+    except ConnectionResetError:
+        print("reset")
+    except socket.timeout:
+        print("open")
+    return 0
+
+
+def up(addr, port, n):
+    with tp.connect(addr, port) as s:
+        mine = tp.send_pattern(s, n)
+        s.shutdown(socket.SHUT_WR)
+        theirs = s.makefile().readline().strip()
+    return None if theirs == mine else "up: the server's hash differs"
+
+
+def down(addr, port, n):
+    h = hashlib.sha256()
+    with tp.connect(addr, port) as s:
+        got = tp.read_all(s, h)
+    if got != n or h.hexdigest() != tp.digest(n):
+        return "down: got %d bytes of %d" % (got, n)
+    return None
+
+
+def mixed(addr, uport, dport, count, n, rounds):
+    fails = []
+
+    def one(fn, port):
+        try:
+            err = fn(addr, port, n)
+        except OSError as e:
+            err = "%s: %s" % (fn.__name__, e)
+        if err:
+            fails.append(err)
+
+    for _ in range(rounds):
+        ts = [threading.Thread(target=one, args=(down, dport) if i % 2
+                               else (up, uport)) for i in range(count)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        if fails:
+            break
+    if fails:
+        print("failed %d: %s" % (len(fails), fails[0]))
+        return 1
+    print("ok %d" % (count * rounds))
+    return 0
+
+
+def main(argv):
+    cmd, addr, port = argv[1], argv[2], int(argv[3])
+    rest = argv[4:]
+    if cmd == "whoami":
+        whoami(addr, port)
+        return 0
+    if cmd == "ask":
+        return ask(addr, port, rest[0] if rest else None)
+    if cmd == "refused":
+        return refused(addr, port, float(rest[0]))
+    if cmd == "mixed":
+        return mixed(addr, port, int(rest[0]), int(rest[1]), int(rest[2]),
+                     int(rest[3]))
+    print("unknown command %s" % cmd, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
