@@ -421,6 +421,19 @@ print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode().strip())
 EOF
 }
 
+# http_from SRC HOST PORT PATH - the body of a GET from source address SRC
+http_from()
+{
+	"$S4N_PYTHON" - "$@" <<'EOF' 2>&1 || true
+import sys, http.client
+src, host, port, path = sys.argv[1:5]
+c = http.client.HTTPConnection(host, int(port), timeout=10,
+                               source_address=(src, 0))
+c.request("GET", path)
+print(c.getresponse().read().decode().strip())
+EOF
+}
+
 # podman_rootfs DIR - a tiny root filesystem: busybox and its libraries,
 # a page to serve, and a fifo the container writes "ready" to
 podman_rootfs()
@@ -435,6 +448,11 @@ podman_rootfs()
 		cp "$lib" "$1$lib"
 	done
 	echo "hello from podman" >"$1/www/index.html"
+	# the client's address as the container sees it (busybox httpd CGI)
+	mkdir -p "$1/www/cgi-bin"
+	printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' \
+		>"$1/www/cgi-bin/peer"
+	chmod 755 "$1/www/cgi-bin/peer"
 	mkfifo "$1/ready"
 }
 
@@ -462,9 +480,9 @@ if command -v podman >/dev/null && command -v busybox >/dev/null; then
 		>"$pod/smoke.log" 2>&1 || pod_st=$?
 fi
 if ! command -v podman >/dev/null || ! command -v busybox >/dev/null; then
-	skip "podman or busybox not installed" 8
+	skip "podman or busybox not installed" 10
 elif [ "$pod_st" -ne 0 ]; then
-	skip "podman cannot run a container here: $(tail -n 1 "$pod/smoke.log")" 8
+	skip "podman cannot run a container here: $(tail -n 1 "$pod/smoke.log")" 10
 else
 	# the manual's way to check which binary Podman runs (USE WITH PODMAN)
 	like "$("${podman_cmd[@]}" info --format \
@@ -492,6 +510,16 @@ else
 	is "$(http_host http://127.0.0.1:8081/)" "hello from podman" \
 		"Podman -p 127.0.0.1:8081:80"
 	is "$(tcp_host ::1 8081)" refused "... which is IPv4 only"
+	# a client from a host address that is not a loopback one: the
+	# container sees that address (issue 19), a loopback one the gateway
+	ip addr add 192.0.2.10/32 dev lo
+	# (busybox httpd writes "[::ffff:192.0.2.10]": it listens on [::])
+	like "$(http_from 192.0.2.10 192.0.2.10 8080 /cgi-bin/peer)" \
+		'^\[?(::ffff:)?192\.0\.2\.10\]?$' \
+		"Podman: the container sees a client from 192.0.2.10 as 192.0.2.10"
+	like "$(http_host http://127.0.0.1:8080/cgi-bin/peer)" \
+		'^\[?(::ffff:)?10\.0\.2\.2\]?$' \
+		"Podman: ... and a client on 127.0.0.1 as the gateway 10.0.2.2"
 	ok "podman rm -f" "${podman_cmd[@]}" rm -f -t 0 web
 fi
 
