@@ -1070,8 +1070,17 @@ int tcp_open_from_host(struct tcp_ctx *t, int fd, bool v6, const uint8_t *caddr,
 	int rc, one = 1;
 
 	flow_key_make(&k, v6, gaddr, caddr, gport, cport);
-	if (flow_find(&t->ft, &k) >= 0)
+	idx = flow_find(&t->ft, &k);
+	if (idx >= 0 && conn(t, idx)->state != ST_LINGER)
 		return -EEXIST; /* two loopback clients on one port */
+	if (idx >= 0) {
+		/* The client's port again right after its last connection
+		 * closed: when the guest closed first, the client's kernel
+		 * may reuse the port at once. The guest takes the new SYN
+		 * over its TIME-WAIT by the newer timestamp (RFC 6191). */
+		conn_del(t, conn(t, idx), false);
+		(void)reap(t, idx);
+	}
 	if (map_buffers(t) < 0)
 		return -ENOMEM;
 	idx = flow_add(&t->ft, &k);

@@ -15,6 +15,9 @@
 #                                  then print how the connection ended:
 #                                  "closed", "reset", "data" or "open" if
 #                                  it is still open after SECS
+#   serial ADDR PORT N             N connections one after another: read
+#                                  the server's first line, close; print
+#                                  "ok N" or how many failed
 #   mixed ADDR UP DOWN COUNT N ROUNDS
 #                                  COUNT clients at once, half sending N
 #                                  bytes to the sink server on port UP,
@@ -67,6 +70,20 @@ def refused(addr, port, secs):
     except socket.timeout:
         print("open")
     return 0
+
+
+def serial(addr, port, n):
+    bad, why = 0, ""
+    for _ in range(n):
+        try:
+            with tp.connect(addr, port) as s:
+                s.settimeout(10)
+                if not s.makefile().readline().strip():
+                    bad, why = bad + 1, "no line"
+        except OSError as e:
+            bad, why = bad + 1, str(e)
+    print("ok %d" % n if not bad else "failed %d of %d: %s" % (bad, n, why))
+    return 1 if bad else 0
 
 
 def up(addr, port, n):
@@ -123,6 +140,8 @@ def main(argv):
         return ask(addr, port, rest[0] if rest else None)
     if cmd == "refused":
         return refused(addr, port, float(rest[0]))
+    if cmd == "serial":
+        return serial(addr, port, int(rest[0]))
     if cmd == "mixed":
         return mixed(addr, port, int(rest[0]), int(rest[1]), int(rest[2]),
                      int(rest[3]))
