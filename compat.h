@@ -5,7 +5,8 @@
  * daemons (heap.c, release.c, main.c). Other C libraries (musl) do not
  * have them, nor need them in the same way: there they do nothing, and
  * the memory tuning simply does not apply. Include this instead of
- * <malloc.h>.
+ * <malloc.h>. close_range() has a glibc wrapper only from 2.34 on (musl
+ * has none): the system call stands in for it.
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
@@ -13,6 +14,8 @@
 #define S4N_COMPAT_H
 
 #include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -47,6 +50,15 @@ static inline int compat_malloc_trim(size_t pad)
 	return 0;
 }
 #define malloc_trim compat_malloc_trim
+#endif
+
+#ifndef HAVE_CLOSE_RANGE
+static inline int compat_close_range(unsigned int first, unsigned int last,
+				     int flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+#define close_range compat_close_range
 #endif
 
 #endif /* S4N_COMPAT_H */

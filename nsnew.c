@@ -41,6 +41,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 
+#include "compat.h"
 #include "fdpass.h"
 #include "log.h"
 #include "netcfg.h"
