@@ -240,9 +240,7 @@ struct arg_rule {
  * - ioctl(): FIONREAD (libslirp's sorecvoob()), SIOCGIFINDEX
  *   (if_nametoindex()), TCGETS (glibc's isatty() when stdout buffers the
  *   summary main() prints after the filter), TUNGETIFF (tap.c probes a
- *   bess peer's socket when it connects), SIOCOUTQ (tcp.c: the window
- *   offered to the guest is the flow socket's free send space). Never
- *   TIOCSTI on an inherited
+ *   bess peer's socket when it connects). Never TIOCSTI on an inherited
  *   terminal, which types into the parent's shell (CVE-2017-5226).
  * - open(), openat(): read-only (libslirp's fopen() of resolv.conf).
  * - mmap(), mprotect(): memory, but never executable pages, which only
@@ -254,7 +252,6 @@ static const struct arg_rule arg_rules[] = {
 	{ "ioctl", 1, 0, SIOCGIFINDEX },
 	{ "ioctl", 1, 0, TCGETS },
 	{ "ioctl", 1, 0, TUNGETIFF },
-	{ "ioctl", 1, 0, SIOCOUTQ },
 	{ "openat", 2, OPEN_WRITE_FLAGS, O_RDONLY },
 	{ "open", 1, OPEN_WRITE_FLAGS, O_RDONLY },
 	{ "mmap", 2, PROT_EXEC, 0 },

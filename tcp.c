@@ -68,11 +68,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <linux/sockios.h>
+#include <linux/sock_diag.h>
 #include <linux/virtio_net.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -280,15 +279,22 @@ static int emit(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t *hdr,
 /* the window we offer: the socket's free send space */
 static uint32_t our_window(const struct tcp_conn *c)
 {
-	int sndbuf = 0, queued = 0;
-	socklen_t sl = sizeof(sndbuf);
+	uint32_t mi[SK_MEMINFO_VARS] = {0};
+	socklen_t sl = sizeof(mi);
+	uint32_t sndbuf, queued;
 
 	if (c->fd < 0 || (c->flags & F_GUEST_FIN))
 		return 0;
-	if (getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
-	    ioctl(c->fd, SIOCOUTQ, &queued) < 0 || queued >= sndbuf)
+	/* The kernel's own accounting (sock_getsockopt(), SO_MEMINFO):
+	 * send() takes data while the queued buffers' true size is below
+	 * the send buffer. Their overhead over the payload is small for
+	 * large segments and up to about as much again for small ones:
+	 * half of the room is what a send() surely takes whole. */
+	if (getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) < 0)
 		return 0;
-	return (uint32_t)(sndbuf - queued) / 2;
+	sndbuf = mi[SK_MEMINFO_SNDBUF];
+	queued = mi[SK_MEMINFO_WMEM_QUEUED];
+	return queued >= sndbuf ? 0 : (sndbuf - queued) / 2;
 }
 
 /* build the headers of a segment of @c right before the payload area */
