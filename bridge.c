@@ -93,7 +93,7 @@ struct fwd {
 	struct rfwd_spec spec;
 	int lfd;
 	guint lsrc;
-	unsigned int gen; /* listeners replaced so far: part of the path */
+	unsigned int gen; /* part of the path; 0 (the path never changes) */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	GList *conns;
 };
@@ -227,30 +227,31 @@ static void fwd_unlisten(struct fwd *f)
 
 /*
  * fwd_reset_queued() - the target refused: reset every connection queued
- * on the listener by closing it, and listen anew on a new path. Where the
- * old file cannot be removed (seccomp without the sandbox), keep the
- * listener: the caller closes the connection instead.
+ * on the listener by closing it, and listen anew at the same path, which
+ * libslirp keeps (replacing its entry instead would leak the path string
+ * libslirp 4.7 copied, at each refusal a guest provokes). Where the file
+ * cannot be removed (seccomp without the sandbox), keep the listener: the
+ * caller closes the connection instead.
  *
  * Return: true if the queue was reset.
  */
 static bool fwd_reset_queued(struct fwd *f)
 {
-	int old = f->lfd;
-	guint src = f->lsrc;
-	char path[sizeof(f->path)];
+	int fd;
 
-	memcpy(path, f->path, sizeof(path));
-	if (unlink(path) < 0)
+	if (unlink(f->path) < 0)
 		return false;
-	f->gen++;
-	if (fwd_listen(f) < 0) {
-		log_warn("remote forward %lld: cannot listen again: "
-			 "forward closed",
-			 (long long)f->id);
+	g_source_remove(f->lsrc);
+	close(f->lfd); /* resets what it queued */
+	fd = listen_unix(f->path);
+	if (fd < 0) {
+		log_warn("remote forward %lld: cannot listen again: %s",
+			 (long long)f->id, strerror(-fd));
 		f->lfd = -1;
+		return true;
 	}
-	g_source_remove(src);
-	close(old);
+	f->lfd = fd;
+	f->lsrc = g_unix_fd_add(fd, G_IO_IN, listen_cb, f);
 	return true;
 }
 
@@ -626,9 +627,10 @@ static void fwd_close(struct fwd *f)
 {
 	while (f->conns)
 		conn_free(f->conns->data);
-	if (f->lfd >= 0)
-		(void)slirp_remove_guestfwd(f->b->ctx->slirp, slirp_addr(f),
-					    rfwd_guest_port(&f->spec));
+	/* libslirp 4.7 keeps the path string of the entry: 45 bytes or so
+	 * per removal, which only the API (or our exit) asks for */
+	(void)slirp_remove_guestfwd(f->b->ctx->slirp, slirp_addr(f),
+				    rfwd_guest_port(&f->spec));
 	fwd_unlisten(f);
 	nat_del(f->b, f);
 	g_free(f);
