@@ -20,56 +20,13 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "tests/fakefwd.h"
 
 const char fuzz_corpus_name[] = "api";
 
-/* Fake ops: a set of bound host sockets; two ports fail on purpose so that
- * the error paths are reachable. */
-static GHashTable *bound;
-
-static int key_of(const struct api_fwd *f, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-	const void *p = f->host.sa.sa_family == AF_INET6
-			    ? (const void *)&f->host.in6.sin6_addr
-			    : (const void *)&f->host.in.sin_addr;
-	uint16_t port = f->host.sa.sa_family == AF_INET6 ? f->host.in6.sin6_port
-							 : f->host.in.sin_port;
-
-	if (f->host.sa.sa_family != f->guest.sa.sa_family)
-		abort(); /* the core must never mix families */
-	if (!inet_ntop(f->host.sa.sa_family, p, a, sizeof(a)))
-		abort();
-	snprintf(buf, len, "%d %s %u", f->udp, a, ntohs(port));
-	return ntohs(port);
-}
-
-static int fake_add(void *opaque, const struct api_fwd *f)
-{
-	char k[INET6_ADDRSTRLEN + 16];
-	int port = key_of(f, k, sizeof(k));
-
-	(void)opaque;
-	if (port == 13)
-		return -EACCES;
-	if (port == 14 && f->host.sa.sa_family == AF_INET6)
-		return -EAFNOSUPPORT;
-	if (g_hash_table_contains(bound, k))
-		return -EADDRINUSE;
-	g_hash_table_add(bound, g_strdup(k));
-	return 0;
-}
-
-static int fake_remove(void *opaque, const struct api_fwd *f)
-{
-	char k[INET6_ADDRSTRLEN + 16];
-
-	(void)opaque;
-	key_of(f, k, sizeof(k));
-	if (!g_hash_table_remove(bound, k))
-		abort(); /* removing a listener that is not open */
-	return 0;
-}
+/* Fake ops (tests/fakefwd.h): two ports fail on purpose so that the
+ * error paths are reachable */
+static struct fakefwd fk;
 
 /* remote forwards: the real table and checks, no sockets */
 static struct rfwd_table *gtable;
@@ -105,7 +62,8 @@ static const struct rfwd_table *fake_guest_table(void *opaque)
 }
 
 static const struct api_fwd_ops fake_ops = {
-    fake_add, fake_remove, fake_guest_add, fake_guest_remove, fake_guest_table,
+    fakefwd_add,       fakefwd_remove,	 fake_guest_add,
+    fake_guest_remove, fake_guest_table,
 };
 
 static void check_reply(const char *r)
@@ -159,10 +117,14 @@ static void run(const uint8_t *data, size_t size, size_t chunk, bool ipv6)
 	bool first = true, done = false;
 
 	init_opts(&opts, ipv6);
-	bound = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	fakefwd_reset(&fk);
+	fk.fail_port = 13;
+	fk.fail_port_err = -EACCES;
+	fk.fail_v6_port = 14;
+	fk.fail_v6 = -EAFNOSUPPORT;
 	gtable = rfwd_table_new();
 	gopts = &opts;
-	core = api_core_new(&opts, &stats, &fake_ops, NULL);
+	core = api_core_new(&opts, &stats, &fake_ops, &fk);
 	while (!done) {
 		size_t n = MIN(MIN(chunk, size - pos), sizeof(buf) - len);
 		bool eof = pos + n == size;
@@ -201,10 +163,13 @@ static void run(const uint8_t *data, size_t size, size_t chunk, bool ipv6)
 		if (!done && (len == sizeof(buf) || eof))
 			abort();
 	}
-	if (api_core_forwards(core) > g_hash_table_size(bound))
+	if (api_core_forwards(core) > g_hash_table_size(fk.bound))
+		abort();
+	/* the core joined two families, or removed what it never added */
+	if (fakefwd_wrong(&fk))
 		abort();
 	api_core_free(core);
-	g_hash_table_destroy(bound);
+	fakefwd_free(&fk);
 	rfwd_table_free(gtable);
 }
 

@@ -15,79 +15,20 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "tests/fakefwd.h"
 #include "config.h"
 #include "tests/taptest.h"
 
-/* ---- fake forward ops ---- */
+/* ---- fake forward ops (tests/fakefwd.h) ---- */
 
-struct fake {
-	GHashTable *bound; /* "tcp 0.0.0.0 8080" -> guest "10.0.2.100 80" */
-	int fail_v6;	   /* -errno for IPv6 adds, 0: none */
-	unsigned int adds, removes, remove_misses;
-};
-
-/* addr_key() - "10.0.2.100 80" */
-static char *addr_key(const union api_sockaddr *a)
-{
-	char buf[INET6_ADDRSTRLEN];
-	bool v6 = a->sa.sa_family == AF_INET6;
-
-	inet_ntop(a->sa.sa_family,
-		  v6 ? (const void *)&a->in6.sin6_addr
-		     : (const void *)&a->in.sin_addr,
-		  buf, sizeof(buf));
-	return g_strdup_printf("%s %u", buf,
-			       ntohs(v6 ? a->in6.sin6_port : a->in.sin_port));
-}
-
-/* fwd_key() - "tcp 0.0.0.0 8080" */
-static char *fwd_key(const union api_sockaddr *a, bool udp)
-{
-	g_autofree char *k = addr_key(a);
-
-	return g_strdup_printf("%s %s", udp ? "udp" : "tcp", k);
-}
-
-static int fake_add(void *opaque, const struct api_fwd *f)
-{
-	struct fake *fk = opaque;
-	char *k;
-
-	if (f->host.sa.sa_family != f->guest.sa.sa_family)
-		return -EINVAL; /* libslirp cannot join two families */
-	if (f->host.sa.sa_family == AF_INET6 && fk->fail_v6)
-		return fk->fail_v6;
-	k = fwd_key(&f->host, f->udp);
-	if (g_hash_table_contains(fk->bound, k)) {
-		g_free(k);
-		return -EADDRINUSE;
-	}
-	g_hash_table_insert(fk->bound, k, addr_key(&f->guest));
-	fk->adds++;
-	return 0;
-}
-
-static int fake_remove(void *opaque, const struct api_fwd *f)
-{
-	struct fake *fk = opaque;
-	g_autofree char *k = fwd_key(&f->host, f->udp);
-
-	if (!g_hash_table_remove(fk->bound, k)) {
-		fk->remove_misses++;
-		return -ENOENT;
-	}
-	fk->removes++;
-	return 0;
-}
-
-static const struct api_fwd_ops fake_ops = {.add = fake_add,
-					    .remove = fake_remove};
+static const struct api_fwd_ops fake_ops = {.add = fakefwd_add,
+					    .remove = fakefwd_remove};
 
 /* ---- fixtures ---- */
 
 static struct s4n_opts opts;
 static struct s4n_stats stats;
-static struct fake fk;
+static struct fakefwd fk;
 static struct api_core *core;
 static char *last;
 
@@ -112,11 +53,7 @@ static void setup(bool ipv6)
 	inet_pton(AF_INET6, "fd00::100", &opts.vguest6);
 	memset(&stats, 0, sizeof(stats));
 	stats.start_time_us = g_get_monotonic_time();
-	if (fk.bound)
-		g_hash_table_destroy(fk.bound);
-	memset(&fk, 0, sizeof(fk));
-	fk.bound =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	fakefwd_reset(&fk);
 	api_core_free(core);
 	core = api_core_new(&opts, &stats, &fake_ops, &fk);
 }
@@ -797,7 +734,7 @@ int main(void)
 	test_max_forwards();
 	test_guestfwd_unsupported();
 	api_core_free(core);
-	g_hash_table_destroy(fk.bound);
+	fakefwd_free(&fk);
 	free(last);
 	return done_testing();
 }
