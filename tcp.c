@@ -111,6 +111,9 @@
 #define FLOWS_MAX (1U << 20)
 /* ACKs collected in a batch before they are sent anyway */
 #define PENDING_MAX 128
+/* what the kernel's accounting adds to each segment's payload (struct
+ * sk_buff, skb_shared_info, alignment), rounded up */
+#define SKB_OVERHEAD_GUESS 1024
 /* RFC 9293 3.7.1: the MSS to assume when the SYN has none */
 #define MSS_DEFAULT4 536
 #define MSS_DEFAULT6 1220
@@ -160,6 +163,7 @@ struct tcp_conn {
 	uint32_t gwnd;	    /* the guest's window, bytes */
 	uint16_t last_win;  /* window field of the last ACK from the guest */
 	uint16_t wnd_sent;  /* window field of our last segment */
+	uint16_t seg_len;   /* payload of the guest's last segment */
 	uint8_t ts_ok;	    /* the guest offered timestamps (RFC 7323) */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	    /* timer, 0: none */
@@ -281,20 +285,26 @@ static uint32_t our_window(const struct tcp_conn *c)
 {
 	uint32_t mi[SK_MEMINFO_VARS] = {0};
 	socklen_t sl = sizeof(mi);
-	uint32_t sndbuf, queued;
+	uint32_t sndbuf, queued, len;
 
 	if (c->fd < 0 || (c->flags & F_GUEST_FIN))
 		return 0;
 	/* The kernel's own accounting (sock_getsockopt(), SO_MEMINFO):
 	 * send() takes data while the queued buffers' true size is below
-	 * the send buffer. Their overhead over the payload is small for
-	 * large segments and up to about as much again for small ones:
-	 * half of the room is what a send() surely takes whole. */
+	 * the send buffer. Each send() of a segment costs its payload and
+	 * a buffer head (SKB_OVERHEAD_GUESS): the window is the room less
+	 * that share, for segments as large as the guest's last one. A
+	 * send() that takes less than a segment costs the guest the rest of
+	 * its window (we keep no data), so the guess errs low. */
 	if (getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) < 0)
 		return 0;
 	sndbuf = mi[SK_MEMINFO_SNDBUF];
 	queued = mi[SK_MEMINFO_WMEM_QUEUED];
-	return queued >= sndbuf ? 0 : (sndbuf - queued) / 2;
+	if (queued >= sndbuf)
+		return 0;
+	len = MAX(c->seg_len, MSS_DEFAULT4);
+	return (uint32_t)((uint64_t)(sndbuf - queued) * len /
+			  (len + SKB_OVERHEAD_GUESS));
 }
 
 /* build the headers of a segment of @c right before the payload area */
@@ -705,6 +715,7 @@ static void on_data(struct tcp_ctx *t, struct tcp_conn *c,
 	if (c->flags & F_GUEST_FIN)
 		return;
 	if (len) {
+		c->seg_len = (uint16_t)MIN(len, 65535);
 		do
 			n = send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (n < 0 && errno == EINTR);
