@@ -17,6 +17,8 @@
 #                                  add "hostfin ok N" or "hostfin bad" to
 #                                  FILE
 #   serve ADDR PORT slowread SECS  sink, after SECS without reading
+#   serve ADDR PORT trickle        sink, reading 64 KiB every 2 ms at most:
+#                                  the sender's socket buffer fills
 #   serve ADDR PORT slowaccept SECS  greet, but the first SECS the accept
 #                                  queue is full: SYNs to it are dropped
 # Client (in the guest); exit 0 only if all is well:
@@ -77,10 +79,12 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def read_all(s, h=None):
+def read_all(s, h=None, pace=0):
     n = 0
     while True:
-        b = s.recv(1 << 20)
+        if pace:
+            time.sleep(pace)
+        b = s.recv(1 << 16 if pace else 1 << 20)
         if not b:
             return n
         n += len(b)
@@ -98,11 +102,11 @@ def send_pattern(s, n):
 
 def serve_one(c, mode, args):
     try:
-        if mode == "sink" or mode == "slowread":
+        if mode in ("sink", "slowread", "trickle"):
             if mode == "slowread":
                 time.sleep(float(args[0]))
             h = hashlib.sha256()
-            read_all(c, h)
+            read_all(c, h, 0.002 if mode == "trickle" else 0)
             c.sendall((h.hexdigest() + "\n").encode())
         elif mode == "source":
             send_pattern(c, int(args[0]))

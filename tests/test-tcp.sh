@@ -13,7 +13,8 @@
 #  1. At MTU 1500 and 65520 (IPv4 and IPv6): 256 MiB each way; a server
 #     that writes N bytes around multiples of the window and closes or
 #     resets; half-close each way; a server that speaks first; a refused
-#     port; a tuple reused after FIN and RST; keep-alive probes.
+#     port; a tuple reused after FIN and RST; keep-alive probes; a slow
+#     reader on the host, to which the guest sends next to nothing again.
 #  1b. The same, in part, as on kernels without SO_PEEK_OFF for TCP.
 #  2. MTU 65520: the guest stops reading for 30 s with data in flight, and
 #     the host peer stops reading for 30 s (run side by side); a connect
@@ -61,10 +62,20 @@ peer()
 	guest timeout 120 python3 "$PEER" "$@"
 }
 
+# retrans - the TCP segments the guest sent again so far (IPv4 and IPv6)
+retrans()
+{
+	guest cat /proc/net/snmp | awk '
+		$1 == "Tcp:" && !i { for (f = 1; f <= NF; f++)
+			if ($f == "RetransSegs") i = f; next }
+		$1 == "Tcp:" { print $i; exit }'
+}
+
 have6=
 [ -e /proc/sys/net/ipv6 ] && have6=1
 for a in 127.0.0.1 ${have6:+::1}; do
 	server sink "$a" 7101
+	server trickle "$a" 7102
 	server greet "$a" 7103
 	server hostfin "$a" 7104 "$S4N_TMP/root/hostfin.log"
 	server source "$a" 7110 "$BIG" close
@@ -85,6 +96,16 @@ for mtu in 1500 65520; do
 		n="MTU $mtu, $gw"
 		ok "$n: $BIG bytes guest to host, SHA-256 equal" \
 			peer send "$gw" 7101 "$BIG"
+		# No loss on this wire: what the guest sends again, we
+		# dropped, offering a window larger than what the host
+		# socket takes; a slow reader keeps that socket full.
+		r1=$(retrans)
+		ok "$n: 8 MiB to a slow reader, SHA-256 equal" \
+			peer send "$gw" 7102 $((8 << 20))
+		r2=$(retrans)
+		diag "$n: the guest sent $((r2 - r1)) segments again"
+		ok "$n: ... and the guest sent next to nothing again" \
+			test $((r2 - r1)) -lt 64
 		like "$(peer recv "$gw" 7110 "$BIG" 2>&1)" "^ok $BIG\$" \
 			"$n: $BIG bytes host to guest, SHA-256 equal"
 		p=7111
