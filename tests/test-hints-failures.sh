@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# tests/test-hints.sh - the hints on the start-up failures users meet most:
+# tests/test-hints-failures.sh - the hints on the start-up failures users meet most:
 # no /dev/net/tun, a TAP name taken, a namespace that is not the user's
 # (with and without subordinate ids). Each stays one line, exit status 1.
 #

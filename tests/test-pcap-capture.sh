@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# tests/test-pcap.sh - --pcap: a capture of a TCP and a UDP exchange that
+# tests/test-pcap-capture.sh - --pcap: a capture of a TCP and a UDP exchange that
 # tcpdump reads back, as root and as an unprivileged user under the
 # sandbox and seccomp; the writer process, the file's mode, bad paths
 #
