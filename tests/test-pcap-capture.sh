@@ -131,6 +131,12 @@ for i in 1 2 3; do
 	like "$(tcp_get 10.0.2.2 8080 2>&1)" '^hello 127\.0\.0\.1 ' \
 		"RLIMIT_FSIZE: TCP connection $i still works"
 done
+# The daemon learns that the writer stopped at the first frame after it
+# did: more traffic (bounded) until it says so.
+for i in $(seq 20); do
+	grep -q 'the writer stopped' "$DAEMON_LOG" && break
+	tcp_get 10.0.2.2 8080 >/dev/null 2>&1 || true
+done
 ok "RLIMIT_FSIZE: SIGTERM, exit 0" stop_daemon
 like "$(cat "$DAEMON_LOG")" \
 	$'(^|\n)slirp4netns: warning: --pcap: file too large for RLIMIT_FSIZE; capture stopped(\n|$)' \
