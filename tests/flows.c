@@ -56,6 +56,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "benchmarks/bench-util.h"
 
 #define FLOWS_MAX 100000
 #define BYTES_MAX (1024 * 1024)
@@ -70,19 +71,6 @@ static long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
 }
 
 static int parse_addr(const char *addr, const char *port,

@@ -43,8 +43,9 @@
 #             (RUN_STATUS, RUN_OUT, RUN_ERR), stray_daemons, helper_bin NAME
 #   Servers:  start_tcp_server [--http|--bulk] [--user U] ADDR PORT
 #             (SERVER_PID), tcp_get ADDR PORT (in the guest: prints
-#             what the server sent),
-#             start_dns (DNS_PID; answers S4N_DNS_NAME with S4N_DNS_ADDR
+#             what the server sent), tcp_host ADDR PORT [SECONDS]
+#             (on the host side: prints what a forwarded port sends, or
+#             "refused"), start_dns (DNS_PID; answers S4N_DNS_NAME with S4N_DNS_ADDR
 #             and S4N_DNS_ADDR6)
 #   Misc:     spawn_ready CMD... (background command with a readiness fd)
 #
@@ -950,6 +951,32 @@ tcp_get()
 	esac
 	guest socat -T "$S4N_TIMEOUT" -u \
 		"TCP:$a:$2,connect-timeout=$S4N_TIMEOUT" STDOUT
+}
+
+# tcp_host ADDR PORT [SECONDS] - from the host side of the private
+# namespace, connect to ADDR:PORT (a forwarded port) and print what the
+# server behind it sends, or "refused"; SECONDS bounds the connect and each
+# read (default $S4N_TIMEOUT)
+tcp_host()
+{
+	"$S4N_PYTHON" - "$1" "$2" "${3:-$S4N_TIMEOUT}" <<'EOF' 2>&1 || true
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.settimeout(float(sys.argv[3]))
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+except ConnectionRefusedError:
+    print("refused")
+    sys.exit(0)
+data = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode().strip())
+EOF
 }
 
 S4N_DNS_NAME=s4n.example.test

@@ -37,19 +37,7 @@ prompt_api()
 # prompt_tcp ADDR PORT - guest traffic through a forward, same bound
 prompt_tcp()
 {
-	"$S4N_PYTHON" - "$1" "$2" "$PROMPT" <<'EOF' 2>&1 || true
-import socket, sys
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])),
-                             timeout=float(sys.argv[3]))
-data = b""
-while True:
-    chunk = s.recv(4096)
-    if not chunk:
-        break
-    data += chunk
-print(data.decode().strip())
-EOF
+	tcp_host "$1" "$2" "$PROMPT"
 }
 
 # bg NAME MODE ARG... - start an abusive client in the background and

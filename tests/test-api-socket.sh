@@ -32,30 +32,6 @@ api()
 	"$S4N_PYTHON" "$CLIENT" "$SOCK" "$@" 2>&1 || true
 }
 
-# tcp_host ADDR PORT - from the host, print what the server behind
-# ADDR:PORT sends, or "refused"
-tcp_host()
-{
-	"$S4N_PYTHON" - "$1" "$2" <<'EOF' 2>&1 || true
-import socket, sys
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_STREAM)
-s.settimeout(10)
-try:
-    s.connect((sys.argv[1], int(sys.argv[2])))
-except ConnectionRefusedError:
-    print("refused")
-    sys.exit(0)
-data = b""
-while True:
-    chunk = s.recv(4096)
-    if not chunk:
-        break
-    data += chunk
-print(data.decode().strip())
-EOF
-}
-
 # udp_host ADDR PORT - from the host, send "ping" to ADDR:PORT and print
 # the answer, or "no answer"
 udp_host()
