@@ -143,7 +143,7 @@ static size_t tcp_hdr_len(const uint8_t *f, const struct l3_view *v)
 	return thl;
 }
 
-static uint64_t sum_bytes(const uint8_t *p, size_t len)
+uint64_t frame_sum(const uint8_t *p, size_t len)
 {
 	uint64_t sum = 0;
 	uint32_t w;
@@ -171,13 +171,6 @@ static uint64_t sum_bytes(const uint8_t *p, size_t len)
 	return sum;
 }
 
-static uint16_t fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* pseudo-header sum for the transport payload of @v, in memory order */
 static uint64_t pseudo_sum(const uint8_t *f, const struct l3_view *v)
 {
@@ -188,10 +181,10 @@ static uint64_t pseudo_sum(const uint8_t *f, const struct l3_view *v)
 	/* the source and destination addresses, next to each other */
 	if (v->v6)
 		sum =
-		    sum_bytes(f + v->l3 + IP6_SRC, 2 * sizeof(struct in6_addr));
+		    frame_sum(f + v->l3 + IP6_SRC, 2 * sizeof(struct in6_addr));
 	else
 		sum =
-		    sum_bytes(f + v->l3 + IP4_SRC, 2 * sizeof(struct in_addr));
+		    frame_sum(f + v->l3 + IP4_SRC, 2 * sizeof(struct in_addr));
 	n[0] = htons((uint16_t)(l4len >> 16));
 	n[1] = htons((uint16_t)l4len);
 	sum += n[0] + n[1];
@@ -205,7 +198,7 @@ int frame_complete_csum(uint8_t *f, size_t len, size_t start, size_t off)
 	if (start < FRAME_ETH_LEN || start > len || off > len - start ||
 	    len - start - off < 2)
 		return -EINVAL;
-	c = (uint16_t)~fold(sum_bytes(f + start, len - start));
+	c = (uint16_t)~frame_fold(frame_sum(f + start, len - start));
 	memcpy(f + start + off, &c, 2);
 	return 0;
 }
@@ -253,8 +246,8 @@ int frame_adjust_mss(uint8_t *f, size_t len, uint16_t mss, bool raise)
 	put16(f + v.l4 + opt, mss);
 	/* a SYN is a few dozen bytes: recompute rather than patch */
 	memset(f + v.l4 + TCP_CSUM, 0, 2);
-	c = (uint16_t)~fold(pseudo_sum(f, &v) +
-			    sum_bytes(f + v.l4, v.end - v.l4));
+	c = (uint16_t)~frame_fold(pseudo_sum(f, &v) +
+				  frame_sum(f + v.l4, v.end - v.l4));
 	memcpy(f + v.l4 + TCP_CSUM, &c, 2);
 	return 1;
 }
@@ -325,7 +318,7 @@ ssize_t frame_tcp_rst(const uint8_t *syn, size_t len, uint8_t *out,
 		       sizeof(struct in_addr));
 		memcpy(out + o.l3 + IP4_DST, syn + v.l3 + IP4_SRC,
 		       sizeof(struct in_addr));
-		c = (uint16_t)~fold(sum_bytes(out + o.l3, FRAME_IP4_LEN));
+		c = (uint16_t)~frame_fold(frame_sum(out + o.l3, FRAME_IP4_LEN));
 		memcpy(out + o.l3 + IP4_CSUM, &c, 2);
 	}
 	/* TCP: acknowledges the SYN (and any data it carried), as a host
@@ -336,8 +329,8 @@ ssize_t frame_tcp_rst(const uint8_t *syn, size_t len, uint8_t *out,
 	      get32(syn + v.l4 + TCP_SEQ) + 1 + (uint32_t)(v.end - v.l4 - thl));
 	out[o.l4 + TCP_DOFF] = (FRAME_TCP_LEN / 4) << 4;
 	out[o.l4 + TCP_FLAGS] = TH_RST | TH_ACK;
-	c = (uint16_t)~fold(pseudo_sum(out, &o) +
-			    sum_bytes(out + o.l4, FRAME_TCP_LEN));
+	c = (uint16_t)~frame_fold(pseudo_sum(out, &o) +
+				  frame_sum(out + o.l4, FRAME_TCP_LEN));
 	memcpy(out + o.l4 + TCP_CSUM, &c, 2);
 	return (ssize_t)n;
 }
@@ -373,7 +366,7 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 	ret->csum_start = htole16((uint16_t)v.l4);
 	ret->csum_offset = htole16(TCP_CSUM);
 	memcpy(hdrs, f, v.l4 + thl);
-	c = fold(pseudo_sum(f, &v));
+	c = frame_fold(pseudo_sum(f, &v));
 	memcpy(hdrs + v.l4 + TCP_CSUM, &c, 2);
 	return (ssize_t)(v.l4 + thl);
 }
@@ -411,7 +404,7 @@ ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 			 ((*pos + n < payload || (frag & IP_MF)) ? IP_MF : 0)));
 	put16(out + v.l3 + IP4_TOT_LEN, (uint16_t)(ihl + n));
 	memset(out + v.l3 + IP4_CSUM, 0, 2);
-	c = (uint16_t)~fold(sum_bytes(out + v.l3, ihl));
+	c = (uint16_t)~frame_fold(frame_sum(out + v.l3, ihl));
 	memcpy(out + v.l3 + IP4_CSUM, &c, 2);
 	*pos += n;
 	return (ssize_t)flen;

@@ -92,4 +92,20 @@ ssize_t frame_gso_prepare(const uint8_t *f, size_t len, unsigned int mtu,
 ssize_t frame_fragment4(const uint8_t *f, size_t len, unsigned int mtu,
 			size_t *pos, uint8_t *out, size_t outlen);
 
+/*
+ * frame_sum() - the one's complement sum of @len bytes at @p, in memory
+ * order and not yet folded (RFC 1071); frame.c and tcpseg.c add pseudo
+ * headers to it.
+ * Return: the sum, to be folded with frame_fold()
+ */
+uint64_t frame_sum(const uint8_t *p, size_t len);
+
+/* frame_fold() - fold a sum from frame_sum() to 16 bits */
+static inline uint16_t frame_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 #endif /* S4N_FRAME_H */

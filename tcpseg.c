@@ -11,13 +11,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "frame.h"
 #include "tcpseg.h"
 
-#define ETH_LEN 14
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 #define PROTO_TCP 6
-#define TCP_MIN 20
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -71,10 +70,10 @@ static void parse_options(const uint8_t *o, size_t len, struct tcpseg *s)
 
 int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 {
-	const uint8_t *ip = f + ETH_LEN, *th;
+	const uint8_t *ip = f + FRAME_ETH_LEN, *th;
 	size_t tot, thl;
 
-	if (len < ETH_LEN + 40)
+	if (len < FRAME_ETH_LEN + 40)
 		return -EINVAL;
 	switch (get16(f + 12)) {
 	case ETHERTYPE_IPV4:
@@ -84,7 +83,7 @@ int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 		    (get16(ip + 6) & 0x3fff))
 			return -EINVAL;
 		tot = get16(ip + 2);
-		if (tot < 20 + TCP_MIN || ETH_LEN + tot > len)
+		if (tot < 20 + FRAME_TCP_LEN || FRAME_ETH_LEN + tot > len)
 			return -EINVAL;
 		s->v6 = false;
 		s->saddr = ip + 12;
@@ -96,7 +95,7 @@ int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 		if ((ip[0] >> 4) != 6 || ip[6] != PROTO_TCP)
 			return -EINVAL;
 		tot = get16(ip + 4);
-		if (tot < TCP_MIN || ETH_LEN + 40 + tot > len)
+		if (tot < FRAME_TCP_LEN || FRAME_ETH_LEN + 40 + tot > len)
 			return -EINVAL;
 		s->v6 = true;
 		s->saddr = ip + 8;
@@ -107,7 +106,7 @@ int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 		return -EINVAL;
 	}
 	thl = (size_t)(th[12] >> 4) * 4;
-	if (thl < TCP_MIN || thl > tot)
+	if (thl < FRAME_TCP_LEN || thl > tot)
 		return -EINVAL;
 	s->smac = f + 6;
 	s->dmac = f;
@@ -120,44 +119,11 @@ int tcpseg_parse(const uint8_t *f, size_t len, struct tcpseg *s)
 	s->mss = -1;
 	s->wscale = -1;
 	s->ts = false;
-	if (thl > TCP_MIN)
-		parse_options(th + TCP_MIN, thl - TCP_MIN, s);
+	if (thl > FRAME_TCP_LEN)
+		parse_options(th + FRAME_TCP_LEN, thl - FRAME_TCP_LEN, s);
 	s->data = th + thl;
 	s->dlen = tot - thl;
 	return 0;
-}
-
-static uint64_t sum_bytes(const uint8_t *p, size_t len)
-{
-	uint64_t sum = 0;
-	uint32_t w;
-	uint16_t h = 0;
-
-	while (len >= 4) {
-		memcpy(&w, p, 4);
-		sum += w;
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		sum += h;
-		p += 2;
-		len -= 2;
-	}
-	if (len) {
-		h = 0;
-		memcpy(&h, p, 1); /* zero pad, in memory order */
-		sum += h;
-	}
-	return sum;
-}
-
-static uint16_t fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
 }
 
 size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
@@ -165,9 +131,9 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 {
 	size_t iphl = o->v6 ? 40 : 20;
 	size_t optl = (o->flags & TCPSEG_SYN ? 8 : 0) + (o->ts ? 12 : 0);
-	size_t thl = TCP_MIN + optl, l4 = ETH_LEN + iphl;
+	size_t thl = FRAME_TCP_LEN + optl, l4 = FRAME_ETH_LEN + iphl;
 	size_t l4len = thl + o->dlen;
-	uint8_t *ip = buf + ETH_LEN, *th = buf + l4;
+	uint8_t *ip = buf + FRAME_ETH_LEN, *th = buf + l4;
 	uint64_t sum;
 	uint16_t c;
 
@@ -181,7 +147,7 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 		ip[7] = 64;
 		memcpy(ip + 8, o->saddr, 16);
 		memcpy(ip + 24, o->daddr, 16);
-		sum = sum_bytes(ip + 8, 32);
+		sum = frame_sum(ip + 8, 32);
 	} else {
 		put16(buf + 12, ETHERTYPE_IPV4);
 		ip[0] = 0x45;
@@ -194,9 +160,9 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 		memset(ip + 10, 0, 2);
 		memcpy(ip + 12, o->saddr + 12, 4);
 		memcpy(ip + 16, o->daddr + 12, 4);
-		c = (uint16_t)~fold(sum_bytes(ip, 20));
+		c = (uint16_t)~frame_fold(frame_sum(ip, 20));
 		memcpy(ip + 10, &c, 2);
-		sum = sum_bytes(ip + 12, 8);
+		sum = frame_sum(ip + 12, 8);
 	}
 	put16(th, o->sport);
 	put16(th + 2, o->dport);
@@ -228,7 +194,7 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 	}
 	sum += htons(PROTO_TCP) + htons((uint16_t)(l4len >> 16)) +
 	       htons((uint16_t)l4len);
-	c = fold(sum);
+	c = frame_fold(sum);
 	memcpy(th + 16, &c, 2);
 	*ret_csum_start = l4;
 	return l4 + thl;
@@ -237,12 +203,12 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 void tcpseg_csum(uint8_t *buf, size_t l4, size_t hlen, const uint8_t *data,
 		 size_t dlen)
 {
-	uint64_t sum = sum_bytes(buf + l4, hlen - l4);
+	uint64_t sum = frame_sum(buf + l4, hlen - l4);
 	uint16_t c;
 
 	/* the pseudo-header sum already sits in the checksum field */
 	/* the headers' length is even: the payload's words line up */
-	sum += sum_bytes(data, dlen);
-	c = (uint16_t)~fold(sum);
+	sum += frame_sum(data, dlen);
+	c = (uint16_t)~frame_fold(sum);
 	memcpy(buf + l4 + 16, &c, 2);
 }
