@@ -268,6 +268,7 @@ int main(int argc, char *argv[])
 	if (opts.enable_sandbox || opts.enable_seccomp)
 		__lsan_do_leak_check();
 #endif
+	res_count_open(ctx.res);
 	if (opts.enable_sandbox && (opts.api_socket || opts.n_guestfwd))
 		sandbox_want_fwd_dir();
 	if (opts.enable_sandbox && (sandbox_enter(&opts) < 0 ||

@@ -5,14 +5,25 @@
  * then its accept() on a forwarded port fails, which it retries on every
  * wake-up: the loop would spin while a host client waits. So the guest's
  * flows stop FD_HEADROOM short of the limit, which keeps forwarded ports
- * and the API working. The lowest free descriptor tells: the kernel hands
- * out the lowest, so every one below it is taken. Far from the limit, one
- * look lasts for half the distance: every socket libslirp opens, for the
- * guest or a forwarded port, counts down fd_credit (res_socket_opened()),
- * and the next look comes when it is used up. Near the limit, every SYN
- * looks. A few descriptors are held back besides (the reserve), so that
- * an API client can still be accepted, or a forward opened, when the
- * guest's flows or the host took every other one.
+ * and the API working. Two measures tell, and both must leave room:
+ *  - the count of open descriptors, kept as we go: those open once
+ *    start-up was over (res_count_open()), the sockets that libslirp,
+ *    the TCP path and the forwards' listeners opened and did not close
+ *    yet (res_socket_opened() and res_socket_closed()), and the reserve.
+ *    It costs no system call, and holes in the table (flows closed below
+ *    others still open) do not fool it;
+ *  - the lowest free descriptor: the kernel hands out the lowest, so
+ *    every one below it is taken, whoever opened it. Far from the limit,
+ *    one look lasts for half the distance: every socket opened counts
+ *    down fd_credit, and the next look comes when it is used up. Near the
+ *    limit, every SYN looks. It sees the descriptors nobody reports (the
+ *    API's clients, remote forwards' connections) as long as there are
+ *    no holes below them.
+ * Alone, the lowest free descriptor overestimates the room once flows
+ * closed low in the table: a guest whose SYNs linger could then take
+ * every descriptor. A few descriptors are held back besides (the
+ * reserve), so that an API client can still be accepted, or a forward
+ * opened, when the guest's flows or the host took every other one.
  *
  * Memory: libslirp allocates with g_malloc(), which aborts the process
  * when memory runs out. Nearly all of it is per flow: two socket buffers
@@ -27,6 +38,7 @@
  *
  * Copyright (C) 2026 The slirp4netns authors
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -65,6 +77,9 @@ struct refusals {
 struct res {
 	rlim_t nofile;	  /* RLIMIT_NOFILE, 0: unlimited or unknown */
 	rlim_t fd_credit; /* sockets before the next look at the fds */
+	/* the count of open descriptors: nbase + nsockets + nreserve */
+	rlim_t nbase;	  /* neither sockets reported nor the reserve */
+	rlim_t nsockets;  /* reported open, not yet closed */
 	bool mem_limited; /* a mapping can fail, see res_room_for_flow() */
 	int reserve[RESERVE_SIZE];
 	int nreserve;
@@ -126,6 +141,7 @@ struct res *res_new(void)
 		r->nofile = rl.rlim_cur;
 	r->mem_limited = mappings_can_fail();
 	(void)res_reserve_fill(r);
+	res_count_open(r);
 	return r;
 }
 
@@ -159,6 +175,7 @@ bool res_reserve_take(struct res *r)
 	if (r->nreserve <= 1)
 		return false;
 	close(r->reserve[--r->nreserve]);
+	r->reserve_low = true;
 	return true;
 }
 
@@ -177,6 +194,33 @@ static int lowest_free(const struct res *r)
 	return fd;
 }
 
+/* descriptors open now: /proc/self/fd less the one that reads it, or,
+ * without /proc (the sandbox), the lowest free one */
+static rlim_t count_open(const struct res *r)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	rlim_t n = 0;
+	int fd;
+
+	if (!d) {
+		fd = lowest_free(r);
+		return fd > 0 ? (rlim_t)fd : 0;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n ? n - 1 : 0;
+}
+
+void res_count_open(struct res *r)
+{
+	rlim_t n = count_open(r), known = r->nsockets + (rlim_t)r->nreserve;
+
+	r->nbase = n > known ? n - known : 0;
+}
+
 /* a trial mapping, where one can fail: see the top of the file */
 static int room_for_memory(const struct res *r)
 {
@@ -192,11 +236,21 @@ static int room_for_memory(const struct res *r)
 	return 0;
 }
 
+/* the count of open descriptors, see the top of the file */
+static rlim_t nopen(const struct res *r)
+{
+	return r->nbase + r->nsockets + (rlim_t)r->nreserve;
+}
+
 int res_room_for_flow(struct res *r)
 {
 	int fd;
 
-	if (r->nofile && !r->fd_credit) {
+	if (!r->nofile)
+		return room_for_memory(r);
+	if (nopen(r) + FD_HEADROOM >= r->nofile)
+		return -EMFILE;
+	if (!r->fd_credit) {
 		fd = lowest_free(r);
 		if (fd == -EMFILE || fd == -ENFILE)
 			return -EMFILE;
@@ -226,12 +280,15 @@ int res_room_for_fwd(struct res *r)
 void res_socket_opened(struct res *r)
 {
 	r->sockets_opened++;
+	r->nsockets++;
 	if (r->fd_credit)
 		r->fd_credit--;
 }
 
 void res_socket_closed(struct res *r)
 {
+	if (r->nsockets)
+		r->nsockets--;
 	r->reserve_low = true;
 }
 

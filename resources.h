@@ -34,6 +34,13 @@ void res_raise_nofile(void);
 struct res *res_new(void);
 
 /**
+ * res_count_open() - count the descriptors open now, for the checks of
+ * res_room_for_flow(). Called by main() once start-up opened what it
+ * needs, before the sandbox hides /proc (res_new() counts too).
+ */
+void res_count_open(struct res *r);
+
+/**
  * res_free() - close the reserve and free @r. NULL is a no-op.
  */
 void res_free(struct res *r);
@@ -57,13 +64,16 @@ int res_room_for_flow(struct res *r);
 int res_room_for_fwd(struct res *r);
 
 /**
- * res_socket_opened() - libslirp opened a socket (register_poll_fd).
+ * res_socket_opened() - a socket was opened: by libslirp
+ * (register_poll_fd), the TCP path for a flow, or tcpfwd.c for a
+ * listener. Counted until res_socket_closed().
  */
 void res_socket_opened(struct res *r);
 
 /**
- * res_socket_closed() - a descriptor was closed (libslirp's
- * unregister_poll_fd): the reserve is refilled by the next res_refill().
+ * res_socket_closed() - a socket that res_socket_opened() counted was
+ * closed (libslirp's unregister_poll_fd, say): the reserve is refilled by
+ * the next res_refill().
  */
 void res_socket_closed(struct res *r);
 
@@ -78,7 +88,7 @@ bool res_reserve_fill(struct res *r);
 /**
  * res_reserve_take() - give one held-back descriptor up, so that the
  * caller can open one. Called by the API when an open failed with EMFILE
- * or ENFILE.
+ * or ENFILE. The next res_refill() tries to fill the reserve again.
  *
  * Return: true if one was given up.
  */

@@ -847,6 +847,8 @@ static int open_socket(const struct s4n_opts *o,
 
 static void on_sock(void *cookie, int fd, uint32_t events);
 
+static int track(struct tcp_ctx *t, int fd, int32_t idx);
+
 /* the guest's SYN for a new flow; Return: false to hand it to libslirp */
 static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
 		   const struct flow_key *k)
@@ -862,29 +864,14 @@ static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
 	fd = open_socket(t->opts, &dst, dlen);
 	if (fd < 0)
 		return false; /* libslirp tries and answers as it always did */
-	tap_socket_opened(t->tap); /* one descriptor fewer, as for libslirp */
 	idx = flow_add(&t->ft, k);
-	if (idx < 0) {
+	if (idx < 0 || track(t, fd, idx) < 0) {
 		close(fd);
+		if (idx >= 0)
+			flow_del(&t->ft, idx);
 		return false;
 	}
-	if ((size_t)fd >= t->nfdidx) {
-		size_t n = MAX(t->nfdidx * 2, (size_t)fd + 64), i;
-
-		t->fdidx = g_renew(int32_t, t->fdidx, n);
-		for (i = t->nfdidx; i < n; i++)
-			t->fdidx[i] = -1;
-		t->nfdidx = n;
-	}
-	/* edge-triggered: the socket holds data the guest has not
-	 * acknowledged yet, which level-triggered would report forever */
-	if (waitset_add(t->ws, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-			on_sock, t) < 0) {
-		close(fd);
-		flow_del(&t->ft, idx);
-		return false;
-	}
-	t->fdidx[fd] = idx;
+	tap_socket_opened(t->tap); /* one descriptor fewer, as for libslirp */
 	c = conn(t, idx);
 	c->fd = fd;
 	c->state = ST_CONNECTING;
@@ -1069,7 +1056,8 @@ static int track(struct tcp_ctx *t, int fd, int32_t idx)
 			t->fdidx[i] = -1;
 		t->nfdidx = n;
 	}
-	/* edge-triggered, as on_syn() says */
+	/* edge-triggered: the socket holds data the guest has not
+	 * acknowledged yet, which level-triggered would report forever */
 	rc = waitset_add(t->ws, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
 			 on_sock, t);
 	if (rc < 0)

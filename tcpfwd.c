@@ -126,7 +126,6 @@ static void out_of_fds(struct listener *l)
 
 		if (fd >= 0)
 			close(fd);
-		res_socket_closed(res);
 	}
 	log_debug("tcp: forward: out of descriptors, clients refused");
 	if (!l->pause_src) {

@@ -100,9 +100,73 @@ static void test_room(void)
 	res_free(r);
 }
 
+/* descriptors free now (opened and closed again to count them) */
+static int count_free(void)
+{
+	int held[LIMIT], n = 0, i;
+
+	while (n < LIMIT && (held[n] = open("/dev/null", O_RDONLY)) >= 0)
+		n++;
+	for (i = 0; i < n; i++)
+		close(held[i]);
+	return n;
+}
+
+/* Flows closed low in the table leave holes: the lowest free descriptor
+ * is then far below the limit while few are free. A guest whose SYNs
+ * linger (every flow keeps its socket) must still leave 16 free. */
+static void test_holes(void)
+{
+	struct res *r = res_new();
+	int flows[LIMIT], nflows = 0, i, fd, freed;
+
+	/* the guest's flows, as many as the checks let in */
+	while (res_room_for_flow(r) == 0 &&
+	       (fd = open("/dev/null", O_RDONLY)) >= 0) {
+		res_socket_opened(r);
+		flows[nflows++] = fd;
+	}
+	freed = count_free();
+	ok(freed >= 16, "flows stop with 16 free (%d free, %d flows)", freed,
+	   nflows);
+	/* the first 8 close: holes at the bottom */
+	for (i = 0; i < 8 && i < nflows; i++) {
+		close(flows[i]);
+		res_socket_closed(r);
+	}
+	res_refill(r);
+	fd = fcntl(0, F_DUPFD, 0);
+	ok(fd >= 0 && fd <= flows[7], "the lowest free one is a hole (%d)", fd);
+	if (fd >= 0)
+		close(fd);
+	/* lingering SYNs: each one's socket stays */
+	for (i = 0; i < 8; i++)
+		flows[i] = -1;
+	for (i = 0; i < 32 && res_room_for_flow(r) == 0; i++) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd < 0)
+			break;
+		res_socket_opened(r);
+		flows[nflows++] = fd;
+	}
+	freed = count_free();
+	ok(i == 8, "the holes are filled again, and no more (%d flows)", i);
+	ok(freed >= 16, "still 16 free after the lingering SYNs (%d)", freed);
+	ok(res_room_for_flow(r) == -EMFILE, "the next SYN is refused");
+	for (i = 0; i < nflows; i++) {
+		if (flows[i] < 0)
+			continue;
+		close(flows[i]);
+		res_socket_closed(r);
+	}
+	ok(res_room_for_flow(r) == 0, "room again once the flows closed");
+	res_free(r);
+}
+
 int main(void)
 {
 	test_reserve();
 	test_room();
+	test_holes();
 	return done_testing();
 }
