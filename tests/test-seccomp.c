@@ -699,8 +699,21 @@ int main(void)
 		report(child_exits(allowed[i].fn, CHILD_OK), allowed[i].name);
 	for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
 		report(child_exits(denied[i].fn, CHILD_OK), denied[i].name);
-	for (size_t i = 0; i < ARRAY_SIZE(killed); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(killed); i++) {
+#if defined(__x86_64__)
+		/* a kernel without IA32 emulation (ia32_emulation=0, or
+		 * built without it) kills int 0x80 itself, with SIGSEGV:
+		 * there is no ABI left for the filter to shut */
+		if (killed[i].fn == do_int80 &&
+		    run_child(do_int80, false, &sig) < 0) {
+			printf("ok %d # SKIP %s: the kernel kills it without "
+			       "the filter (signal %d)\n",
+			       ++test_no, killed[i].name, sig);
+			continue;
+		}
+#endif
 		report(child_killed(killed[i].fn), killed[i].name);
+	}
 
 	if (geteuid() == 0)
 		report(child_exits(do_caps_dropped, CHILD_OK),
