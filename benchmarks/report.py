@@ -19,8 +19,10 @@ import statistics
 import subprocess
 import sys
 
-IMPLS = ["ours", "slirp4netns", "pasta", "veth"]
+IMPLS = ["ours", "ours_off", "slirp4netns", "pasta", "veth"]
 BASE = "slirp4netns"
+# Column headings where the key alone says too little.
+LABELS = {"ours_off": "ours, TCP path off"}
 
 # figure, what it is, which way is better, chart group
 FIGURES = [
@@ -35,6 +37,8 @@ FIGURES = [
     ("fwd_g2h_mtu65520", "port forward guest→host, MTU 65520", "high",
      "tput"),
     ("crr", "new TCP connections guest→host", "high", "tput"),
+    ("fwd_crr", "new TCP connections host→guest through the port forward",
+     "high", "tput"),
     ("lat_tcp_p50", "TCP 1-byte round trip p50 (pinned)", "low", "lat"),
     ("lat_tcp_p99", "TCP 1-byte round trip p99 (pinned)", "low", "lat"),
     ("lat_udp_p50", "UDP 1-byte round trip p50 (pinned)", "low", "lat"),
@@ -157,7 +161,7 @@ def summarize(samples):
     stats = {}
     for key, v in vals.items():
         stats[key] = {"value": statistics.median(v), "min": min(v),
-                      "max": max(v), "n": len(v)}
+                      "max": max(v), "n": len(v), "rounds": rounds[key]}
     # Derived: the round trip with N idle connections over the idle one.
     for impl in IMPLS:
         a, b = stats.get((impl, "conns_tcp_p50")), stats.get(
@@ -295,7 +299,8 @@ def cell(s):
 
 def table(figs, stats, units, impls):
     impls = [i for i in impls if any((i, f[0]) in stats for f in figs)]
-    L = ["| figure | unit | " + " | ".join(impls) + " |",
+    L = ["| figure | unit | " + " | ".join(LABELS.get(i, i) for i in impls) +
+         " |",
          "|---|---|" + "---|" * len(impls)]
     for fig, desc, _, _ in figs:
         if not any((i, fig) in stats for i in impls):
@@ -322,11 +327,6 @@ def targets(stats, meta, fails):
     def both(fig, f=fmt):
         return [f(val(stats, i, fig)) if val(stats, i, fig) is not None
                 else "n/a" for i in ("ours", BASE)]
-
-    def verdict(ok, measured=True, why=""):
-        if not measured:
-            return "not measured" + (" (%s)" % why if why else "")
-        return "met" if ok else "**not met**"
 
     why = "this run's marks: %s" % (meta.get("flows_marks") or "none")
     ours_fail = [f for f in fails if f and f[0] == "ours" and
@@ -381,6 +381,130 @@ def targets(stats, meta, fails):
     return rows
 
 
+def impl_label(impl):
+    return LABELS.get(impl, impl)
+
+
+def verdict(ok, measured=True, why=""):
+    if not measured:
+        return "not measured" + (" (%s)" % why if why else "")
+    return "met" if ok else "**not met**"
+
+
+def with_unit(stats, units, impl, fig):
+    v = val(stats, impl, fig)
+    if v is None:
+        return "n/a"
+    return (fmt(v) + " " + units.get(fig, "")).strip()
+
+
+def missing(stats, impls, fig):
+    """Why a comparison of @impls on @fig cannot be made, or ''."""
+    gone = [i for i in impls if (i, fig) not in stats]
+    return "no `%s` from %s in this run" % (fig, " or ".join(gone)) \
+        if gone else ""
+
+
+def compare(stats, units, what, fig, ref, factor=1.0, low=False, why=""):
+    """A target row: ours at least @factor × @ref's @fig (at most, if @low),
+    judged on the median over the rounds of the ratio within each round.
+    @why, if set, says why the run cannot judge it. Return: [target, ours,
+    reference, ratio, verdict]."""
+    why = why or missing(stats, ("ours", ref), fig)
+    r = None
+    if not why:
+        r = round_ratio(stats[("ours", fig)]["rounds"],
+                        stats[(ref, fig)]["rounds"])
+        why = "" if r is not None else "no round with both"
+    ok = r is not None and (r <= factor if low else r >= factor)
+    return [what, with_unit(stats, units, "ours", fig),
+            "%s: %s" % (impl_label(ref), with_unit(stats, units, ref, fig)),
+            "×" + fmt(r) if r is not None else "-",
+            verdict(ok, not why, why)]
+
+
+def limit(stats, units, what, fig, most, refs):
+    """A target row: ours' median of @fig at most @most; the @refs' medians
+    for context."""
+    o = val(stats, "ours", fig)
+    ref = ["%s: %s" % (impl_label(i), with_unit(stats, units, i, fig))
+           for i in refs if (i, fig) in stats]
+    return [what, with_unit(stats, units, "ours", fig),
+            "; ".join(ref) or "-", "-",
+            verdict(o is not None and o <= most, o is not None,
+                    missing(stats, ("ours",), fig))]
+
+
+TPUT = [("tcp_g2h", "guest→host"), ("tcp_h2g", "host→guest")]
+FWD = [("fwd_h2g", "host→guest"), ("fwd_g2h", "guest→host")]
+
+
+def targets17(stats, units, meta, fails):
+    """Issue 17's targets (the TCP path), for ours."""
+    rows = []
+    for k, way in TPUT:
+        rows.append(compare(stats, units,
+                            "TCP %s, MTU 65520 ≥ pasta" % way,
+                            k + "_mtu65520", "pasta"))
+    for k, way in TPUT:
+        rows.append(compare(stats, units, "TCP %s, MTU 1500 not below the "
+                            "libslirp path (ours, TCP path off)" % way,
+                            k + "_mtu1500", "ours_off"))
+    rows.append(limit(stats, units, "daemon CPU per GB received, upload at "
+                      "MTU 65520 ≤ 0.5 s", "cpu_per_gb", 0.5,
+                      ("ours_off", BASE, "pasta")))
+    rows.append(compare(stats, units,
+                        "new connections per second ≥ 1.2 × slirp4netns",
+                        "crr", BASE, 1.2))
+    rows.append(compare(stats, units, "TCP round trip p50 ≤ slirp4netns",
+                        "lat_tcp_p50", BASE, low=True))
+    rows.append(compare(stats, units, "RSS idle ≤ ours, TCP path off",
+                        "rss_idle", "ours_off", low=True))
+    n = meta.get("conns", "?")
+    rows.append(compare(stats, units, "RSS with %s idle connections ≤ "
+                        "ours, TCP path off" % n, "rss_conns", "ours_off",
+                        low=True, why="" if n == "1000" else
+                        "this run: %s connections, the target 1,000" % n))
+    # Issue 10's flows and instances targets, as judged above.
+    old = [t[-1] for t in targets(stats, meta, fails)]
+    met, unmet = old.count("met"), old.count("**not met**")
+    ran = any(FLOWS_RE.match(f) or f.startswith("instances_")
+              for i, f in stats if i == "ours")
+    rows.append(["issue 10's 10,000-flow and 100-daemon targets still met",
+                 "%d met, %d not met, %d not measured" %
+                 (met, unmet, len(old) - met - unmet), "-", "-",
+                 verdict(met == len(old), met == len(old) or unmet > 0,
+                         "%d not measured, see issue 10's table" %
+                         (len(old) - met) if ran else
+                         "no flows or instances in this run")])
+    return rows
+
+
+def targets19(stats, units):
+    """Issue 19's targets (TCP port forwards), for ours."""
+    rows = []
+    for mtu in ("65520", "1500"):
+        for k, way in FWD:
+            rows.append(compare(stats, units, "port forward %s, MTU %s ≥ "
+                                "pasta" % (way, mtu), "%s_mtu%s" % (k, mtu),
+                                "pasta"))
+    rows.append(compare(stats, units, "forwarded connections per second ≥ "
+                        "1.2 × slirp4netns", "fwd_crr", BASE, 1.2))
+    rows.append(compare(stats, units, "RSS idle, two forwards set up, ≤ "
+                        "ours, TCP path off (libslirp's forwards)",
+                        "rss_idle", "ours_off", low=True))
+    return rows
+
+
+def target_table(title, rows):
+    L = ["## %s\n" % title,
+         "| target | ours | reference | ours ÷ reference | |",
+         "|---|---|---|---|---|"]
+    L += ["| " + " | ".join(r) + " |" for r in rows]
+    L.append("")
+    return L
+
+
 def write_md(path, stats, units, meta, fails, charts):
     impls = [i for i in IMPLS if any(k[0] == i for k in stats)] or IMPLS
     L = []
@@ -433,6 +557,12 @@ def write_md(path, stats, units, meta, fails, charts):
         for t in targets(stats, meta, fails):
             L.append("| " + " | ".join(t) + " |")
         L.append("")
+    if any(i == "ours" for i, _ in stats):
+        L += target_table("Targets (issue 17: the TCP path), for ours",
+                          targets17(stats, units, meta, fails))
+        L += target_table("Targets (issue 19: TCP port forwards), for ours",
+                          targets19(stats, units))
+        L.append(TARGET_NOTES)
     L.append("## How it is measured\n")
     L.append(NOTES.format(conns=meta.get("conns", "?"),
                           nofile=meta.get("nofile", "?"),
@@ -449,17 +579,32 @@ def write_md(path, stats, units, meta, fails, charts):
         f.write("\n".join(L))
 
 
+TARGET_NOTES = """\
+Each target is judged from this run's samples alone: a comparison with
+another implementation on the median over the rounds of the ratio within
+each round (the "ours ÷ reference" column; both measured minutes apart at
+most), a fixed bound on ours' median. "not measured" says what the run
+lacked. "ours, TCP path off" is our binary with `--disable-tcp-fast-path`:
+all TCP, forwards included, through libslirp, as before the path, so it
+stands for "today's" in issue 17 and for libslirp's forwards in issue 19.
+"""
+
 NOTES = """\
 - Everything runs in a private network, mount and PID namespace that the
   script creates (lo up, no route out); servers listen on 127.0.0.1 there
   (veth: on the host end of the pair). No packet leaves the machine.
 - ours and slirp4netns run rootless as user `s4ntest`, with the same command
   line `slirp4netns -c -m MTU -r FD -a SOCK PID tap0`, against a guest made
-  by `unshare --user --map-root-user --net`. pasta runs rootless too
-  (`--config-net -4 -m MTU -t none|127.0.0.1/PORT:5201 -u none -T none -U
-  none`), its template interface a veth with a default route in the private
-  namespace; its guest reaches the host through the gateway address, which
-  pasta maps to 127.0.0.1. veth is a plain veth pair, the kernel's limit.
+  by `unshare --user --map-root-user --net`; "ours, TCP path off"
+  (`ours_off`) is our binary with `--disable-tcp-fast-path` added, in every
+  figure but flows and instances. Each daemon gets two TCP forwards with
+  `add_hostfwd` on its API socket, from 127.0.0.1 to the guest's iperf3
+  server and to its echo server. pasta runs rootless too
+  (`--config-net -4 -m MTU -t 127.0.0.1/PORT:5201 -t 127.0.0.1/PORT2:7000
+  -u none -T none -U none`), its template interface a veth with a default
+  route in the private namespace; its guest reaches the host through the
+  gateway address, which pasta maps to 127.0.0.1. veth is a plain veth
+  pair, the kernel's limit.
 - Guests have IPv6 disabled, so that no frame the guest kernel sends on its
   own (router solicitations, MLD) counts as a daemon wake-up.
 - Throughput: iperf3, one stream, `-c 10.0.2.2` from the guest (pasta: the
@@ -472,8 +617,12 @@ NOTES = """\
   speed in some runs and not in others.
 - Latency: 1-byte request/response on one TCP connection (TCP_NODELAY) and
   over UDP, guest to a host echo server, with the daemon, client and server
-  pinned to CPU 0 (taskset). Connection rate: connect, 1 byte each way,
-  close, bounded in count and time; client on CPU 0, server on CPU 1.
+  pinned to CPU 0 (taskset). Connection rate (`crr`): connect, 1 byte each
+  way, close, one connection after the other, bounded in count and time,
+  from the guest to the host's echo server; client on CPU 0, server on
+  CPU 1. Forwarded connection rate (`fwd_crr`): the same from the host, to
+  127.0.0.1:PORT2 forwarded to an echo server in the guest (veth: straight
+  to the guest's address), MTU 65520; client on CPU 1, server on CPU 0.
 - Start-up: fork to the byte on --ready-fd (pasta: until its foreground
   process returns with the namespace configured; veth: the `ip` commands),
   through `setpriv` to the unprivileged user, median of repeated runs.

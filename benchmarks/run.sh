@@ -17,9 +17,10 @@
 # Environment:
 #   BENCH_QUICK=1        one round, 1 s per figure, 100 connections,
 #                        flows up to 1500, 10 instances
-#   BENCH_IMPLS="..."    subset of: ours slirp4netns pasta veth
-#   BENCH_FIGURES="..."  subset of: startup idle latency crr bulk fwd conns
-#                        flows instances
+#   BENCH_IMPLS="..."    subset of: ours ours_off slirp4netns pasta veth
+#                        (ours_off: our binary with --disable-tcp-fast-path)
+#   BENCH_FIGURES="..."  subset of: startup idle latency crr fwd_crr bulk fwd
+#                        conns flows instances
 #   BENCH_ITER, BENCH_SECS, BENCH_CONNS   override rounds, seconds, count
 #   BENCH_FLOWS="..."    the marks of the flows figures (1000 2500 5000 10000)
 #   BENCH_INSTANCES=N    idle daemons per implementation (100)
@@ -32,8 +33,8 @@
 set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ALL_IMPLS="ours slirp4netns pasta veth"
-ALL_FIGURES="startup idle latency crr bulk fwd conns flows instances"
+ALL_IMPLS="ours ours_off slirp4netns pasta veth"
+ALL_FIGURES="startup idle latency crr fwd_crr bulk fwd conns flows instances"
 BUSER=s4ntest
 
 log() {
@@ -61,7 +62,8 @@ outer_main() {
 		[[ " $ALL_FIGURES " == *" $f "* ]] ||
 			die "BENCH_FIGURES: unknown figure group '$f'"
 	done
-	if [[ " $BENCH_IMPLS " == *" ours "* ]]; then
+	if [[ " $BENCH_IMPLS " == *" ours "* ||
+		" $BENCH_IMPLS " == *" ours_off "* ]]; then
 		[ -n "$ours" ] || die "usage: run.sh /path/to/our/slirp4netns"
 		[ -x "$ours" ] || die "our binary '$ours' is not executable"
 		ours=$(realpath "$ours")
@@ -111,7 +113,7 @@ outer_main() {
 # --- inner stage: everything below runs in the private namespaces ---------
 
 W=${BENCH_WORK:-}
-declare -A GUEST DAEMON SRV FWD FPORT FDS0
+declare -A GUEST DAEMON SRV FWD RRFWD FPORT FDS0
 INST_DAEMONS=() INST_PIDS=()
 SAMPLES='' FAILS=''
 
@@ -247,37 +249,50 @@ start_guest() { # user|root key
 }
 
 # Ours and Debian's slirp4netns share one command line (drop-in), run
-# rootless; the result goes to CMD.
-slirp_cmd() { # binary mtu readyfd sock pid
+# rootless; ours_off is our binary with its TCP path switched off (all TCP
+# through libslirp, as before the path). The result goes to CMD.
+slirp_cmd() { # impl mtu readyfd sock pid
 	local extra=()
 
 	# shellcheck disable=SC2206
 	[ -z "${BENCH_S4N_ARGS:-}" ] || extra=($BENCH_S4N_ARGS)
-	CMD=("${AS_USER[@]}" "$1" -c -m "$2" -r "$3" -a "$4" "${extra[@]}"
-		"$5" tap0)
+	[ "$1" != ours_off ] || extra+=(--disable-tcp-fast-path)
+	CMD=("${AS_USER[@]}" "$(slirp_bin "$1")" -c -m "$2" -r "$3" -a "$4"
+		"${extra[@]}" "$5" tap0)
 }
 
 slirp_bin() {
-	if [ "$1" = ours ]; then echo "$BENCH_OURS"; else
-		echo /usr/bin/slirp4netns; fi
+	case $1 in
+	ours | ours_off) echo "$BENCH_OURS" ;;
+	*) echo /usr/bin/slirp4netns ;;
+	esac
 }
 
-start_slirp() { # impl key mtu port
-	local g bin out sock="$W/run/$2.sock" req reply
+# A TCP port forward through the daemon's API socket.
+add_hostfwd() { # sock host-port guest-port
+	local req reply
 
-	g=${GUEST[$2]}
-	bin=$(slirp_bin "$1")
-	slirp_cmd "$bin" "$3" 5 "$sock" "$g"
+	req='{"execute":"add_hostfwd","arguments":{"proto":"tcp",'
+	req+='"host_addr":"127.0.0.1","host_port":'$2',"guest_port":'$3'}}'
+	reply=$(printf '%s' "$req" |
+		timeout 5 socat -t 2 - "UNIX-CONNECT:$1") || return 1
+	[[ "$reply" == *'"return"'* ]]
+}
+
+# Two forwards from the host's 127.0.0.1: @4 to the guest's iperf3 server
+# (5201), @4 + 100 to its echo server (7000, fwd_crr).
+start_slirp() { # impl key mtu port
+	local out sock="$W/run/$2.sock"
+
+	slirp_cmd "$1" "$3" 5 "$sock" "${GUEST[$2]}"
 	out=$("$W/spawn" -r 5 -k -l "$W/daemon-$2.log" -- "${CMD[@]}") ||
 		return 1
 	DAEMON[$2]=${out%% *}
-	req='{"execute":"add_hostfwd","arguments":{"proto":"tcp",'
-	req+='"host_addr":"127.0.0.1","host_port":'$4',"guest_port":5201}}'
-	reply=$(printf '%s' "$req" |
-		timeout 5 socat -t 2 - "UNIX-CONNECT:$sock") || return 1
-	[[ "$reply" == *'"return"'* ]] || return 1
+	add_hostfwd "$sock" "$4" 5201 &&
+		add_hostfwd "$sock" $(($4 + 100)) 7000 || return 1
 	SRV[$2]=10.0.2.2
 	FWD[$2]=127.0.0.1:$4
+	RRFWD[$2]=127.0.0.1:$(($4 + 100))
 }
 
 # pasta copies the template interface (bh0, default route via 10.0.4.254)
@@ -293,11 +308,13 @@ setup_pasta_template() {
 }
 
 # Rootless too; no port scanning (-T/-U none), the result goes to CMD.
+# The same two forwards as start_slirp's.
 pasta_cmd() { # mtu pidfile pid [port]
-	local fwd=none
+	local fwd=(-t none)
 
-	[ -z "${4:-}" ] || fwd=127.0.0.1/$4:5201
-	CMD=("${AS_USER[@]}" pasta --config-net -q -4 -m "$1" -t "$fwd"
+	[ -z "${4:-}" ] || fwd=(-t "127.0.0.1/$4:5201"
+		-t "127.0.0.1/$(($4 + 100)):7000")
+	CMD=("${AS_USER[@]}" pasta --config-net -q -4 -m "$1" "${fwd[@]}"
 		-u none -T none -U none -P "$2" "$3")
 }
 
@@ -311,6 +328,7 @@ start_pasta() { # impl key mtu port
 	DAEMON[$2]=$(cat "$pidf")
 	SRV[$2]=$PASTA_GW
 	FWD[$2]=127.0.0.1:$4
+	RRFWD[$2]=127.0.0.1:$(($4 + 100))
 }
 
 # The kernel's own path: a veth pair, servers on the host end's address.
@@ -330,6 +348,7 @@ start_veth() { # impl key mtu n
 	DAEMON[$2]=
 	SRV[$2]=$a.1
 	FWD[$2]=$a.2:5201
+	RRFWD[$2]=$a.2:7000
 	iperf_server "$a.1" && rr_server "$a.1"
 }
 
@@ -339,11 +358,17 @@ start_instance() { # impl mtu n
 	[ "$1" != veth ] || user=root
 	start_guest "$user" "$key" || return 1
 	case $1 in
-	ours | slirp4netns) start_slirp "$1" "$key" "$2" $((6000 + $3)) ;;
+	ours | ours_off | slirp4netns)
+		start_slirp "$1" "$key" "$2" $((6000 + $3))
+		;;
 	pasta) start_pasta "$1" "$key" "$2" $((6000 + $3)) ;;
 	veth) start_veth "$1" "$key" "$2" "$3" ;;
 	esac || return 1
-	check_mtu "$key" "$2" && iperf_server any "${GUEST[$key]}"
+	check_mtu "$key" "$2" && iperf_server any "${GUEST[$key]}" || return 1
+	# The echo server behind the second forward, for fwd_crr.
+	[ "$2" = 65520 ] && want_fig fwd_crr || return 0
+	in_guest "${GUEST[$key]}" "$W/rr" serve 0.0.0.0 7000 \
+		"$W/rr-guest-$key.pid"
 }
 
 # The guest's interface must have the MTU the row claims.
@@ -366,8 +391,8 @@ startup_once() { # impl guest-pid n
 	local out pidf="$W/run/startup.pid" sock="$W/run/startup-$3.sock"
 
 	case $1 in
-	ours | slirp4netns)
-		slirp_cmd "$(slirp_bin "$1")" 65520 5 "$sock" "$2"
+	ours | ours_off | slirp4netns)
+		slirp_cmd "$1" 65520 5 "$sock" "$2"
 		out=$("$W/spawn" -r 5 -l "$W/startup-$1.log" -- "${CMD[@]}") ||
 			return 1
 		;;
@@ -507,27 +532,45 @@ fig_latency() {
 	ROUND=1
 }
 
-fig_crr() {
-	local r impl key out spid
+# Connect, 1 byte each way, close, repeated (rr crr): for crr from the
+# guest to the host's echo server, for fwd_crr from the host through the
+# second port forward to the guest's. The client's end on its side's CPU,
+# the server on the other's, as for bulk.
+crr_one() { # impl figure
+	local key=$1-65520 out spid dst ccpu scpu client=() rate n failed
+
+	case $2 in
+	crr)
+		spid=$W/rr-$(host_addr "$key").pid ccpu=$GCPU scpu=$HCPU
+		ns_prefix "${GUEST[$key]}"
+		client=("${NSENTER[@]}")
+		dst=${SRV[$key]}:7000
+		;;
+	fwd_crr)
+		spid=$W/rr-guest-$key.pid ccpu=$HCPU scpu=$GCPU
+		dst=${RRFWD[$key]}
+		;;
+	esac
+	split_pin "$spid" "$scpu"
+	split_prefix "$ccpu"
+	out=$(timeout $((CRR_SECS + 10)) "${SPLIT[@]}" "${client[@]}" \
+		"$W/rr" crr "${dst%:*}" "${dst##*:}" "$CRR_SECS" "$CRR_MAX") ||
+		out=
+	split_pin "$spid" "$ALLCPUS"
+	[ -n "$out" ] || { fail "$1" "$2" "run $ROUND"; return 1; }
+	read -r rate n failed <<<"$out"
+	sample "$1" "$2" conn/s "$rate"
+	[ "$failed" = 0 ] || fail "$1" "$2" "$failed of $((n + failed)) failed"
+}
+
+fig_crr() { # figure
+	local r impl
 
 	for r in $(seq "$ITER"); do
 		ROUND=$r
 		# shellcheck disable=SC2046,SC2086 # lists of words
 		for impl in $(rotate "$r" $(live_impls 65520)); do
-			key=$impl-65520
-			spid="$W/rr-$(host_addr "$key").pid"
-			split_pin "$spid" "$HCPU"
-			split_prefix "$GCPU"
-			ns_prefix "${GUEST[$key]}"
-			out=$(timeout $((CRR_SECS + 10)) "${SPLIT[@]}" \
-				"${NSENTER[@]}" "$W/rr" crr "${SRV[$key]}" 7000 \
-				"$CRR_SECS" "$CRR_MAX") || out=
-			split_pin "$spid" "$ALLCPUS"
-			[ -n "$out" ] || { fail "$impl" crr "run $r"; continue; }
-			read -r rate n failed <<<"$out"
-			sample "$impl" crr conn/s "$rate"
-			[ "$failed" = 0 ] ||
-				fail "$impl" crr "$failed of $((n + failed)) failed"
+			crr_one "$impl" "$1" || true
 		done
 	done
 	ROUND=1
@@ -774,8 +817,7 @@ flows_start() { # impl port
 	local key=flows-$1 out
 
 	start_guest user "$key" || return 1
-	slirp_cmd "$(slirp_bin "$1")" 65520 5 "$W/run/$key.sock" \
-		"${GUEST[$key]}"
+	slirp_cmd "$1" 65520 5 "$W/run/$key.sock" "${GUEST[$key]}"
 	out=$("$W/spawn" -r 5 -k -l "$W/daemon-$key.log" -- \
 		prlimit --nofile="$(flows_limit "$1")" -- "${CMD[@]}") ||
 		return 1
@@ -1093,7 +1135,11 @@ inner_main() {
 	fi
 	footprint idle
 	! want_fig latency || { log "latency"; fig_latency; }
-	! want_fig crr || { log "connection rate"; fig_crr; }
+	! want_fig crr || { log "connection rate"; fig_crr crr; }
+	if want_fig fwd_crr; then
+		log "connection rate through the port forward"
+		fig_crr fwd_crr
+	fi
 	if want_fig bulk || want_fig fwd; then
 		log "bulk and port forwarding"
 		fig_bulk
