@@ -346,8 +346,10 @@ static size_t build(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 static int send_ctl(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 		    uint32_t seq)
 {
+	/* a SYN's window is a fixed 65535 (build()): no need to ask */
+	uint32_t wnd = flags & TCPSEG_SYN ? 0 : our_window(c);
 	uint8_t *hdr;
-	size_t l4, hlen = build(t, c, flags, seq, 0, our_window(c), &hdr, &l4);
+	size_t l4, hlen = build(t, c, flags, seq, 0, wnd, &hdr, &l4);
 
 	return emit(t, c, hdr, hlen, l4, 0);
 }
@@ -846,6 +848,7 @@ static int open_socket(const struct s4n_opts *o,
 }
 
 static void on_sock(void *cookie, int fd, uint32_t events);
+static void check_connect(struct tcp_ctx *t, struct tcp_conn *c);
 
 static int track(struct tcp_ctx *t, int fd, int32_t idx);
 
@@ -895,6 +898,11 @@ static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
 	t->st->tcp_flows++;
 	t->st->tcp_flows_opened++;
 	arm(t, c, CONNECT_TIMEOUT_MS);
+	/* To the host's loopback, the handshake is mostly over when
+	 * connect() returns (the listener answered from within the call):
+	 * the SYN-ACK goes out now, not one wake-up later. */
+	check_connect(t, c);
+	(void)reap(t, idx);
 	return true;
 }
 
@@ -914,21 +922,28 @@ static void connected(struct tcp_ctx *t, struct tcp_conn *c)
 	arm(t, c, rto(c));
 }
 
+/* Whether connect() on @c completed, failed or goes on; one TCP_INFO
+ * answers the first and the last (SO_ERROR is 0 in both). */
 static void check_connect(struct tcp_ctx *t, struct tcp_conn *c)
 {
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer);
+	struct tcp_info ti;
+	socklen_t sl = sizeof(ti);
 	int err = 0;
 	socklen_t elen = sizeof(err);
 
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) < 0)
 		err = errno;
-	if (!err && getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0) {
-		connected(t, c);
+	else if (ti.tcpi_state == TCP_SYN_SENT)
+		return; /* an event from before: still connecting */
+	else if (ti.tcpi_state == TCP_ESTABLISHED ||
+		 ti.tcpi_state == TCP_CLOSE_WAIT) {
+		connected(t, c); /* a FIN that came already follows */
 		return;
 	}
+	if (!err && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		err = errno;
 	if (!err || err == EINPROGRESS || err == EALREADY)
-		return; /* an event from before: still connecting */
+		return;
 	if (err == ECONNRESET || err == EPIPE) {
 		/* connected, and reset before we looked: the SYN-ACK, then
 		 * what the peer sent, then the reset */
