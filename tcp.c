@@ -144,6 +144,9 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define F_SHORT 0x40 /* send() took less than the guest sent */
 #define F_FWD 0x80   /* opened by a port forward (tcpfwd.c) */
 
+/* xflags */
+#define X_MORE 0x01 /* the socket may hold data not peeked yet */
+
 struct tcp_conn {
 	struct flow_hdr h;
 	int fd;
@@ -165,6 +168,7 @@ struct tcp_conn {
 	uint16_t wnd_sent;  /* window field of our last segment */
 	uint16_t seg_len;   /* payload of the guest's last segment */
 	uint8_t ts_ok;	    /* the guest offered timestamps (RFC 7323) */
+	uint8_t xflags;	    /* X_* */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	    /* timer, 0: none */
 };
@@ -529,6 +533,8 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 	do
 		rc = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
 	while (rc < 0 && errno == EINTR);
+	if (rc < 0 && errno == EAGAIN)
+		c->xflags &= (uint8_t)~X_MORE;
 	if (rc < 0)
 		return errno == EAGAIN ? -EAGAIN : -errno;
 	if (rc == 0 && len)
@@ -539,7 +545,8 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 }
 
 /* Send what the guest's window allows; our FIN or RST once the socket
- * is drained. */
+ * is drained. Only when something may be waiting (X_MORE): a peek that
+ * finds nothing costs a system call for each segment from the guest. */
 static void push(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : seg_size(c);
@@ -549,7 +556,8 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 	if (t->peek_off < 0)
 		wnd_max = MIN(wnd_max, SKIP_MAX);
 
-	if (c->state != ST_ESTABLISHED || !(c->flags & F_SYN_ACKED))
+	if (c->state != ST_ESTABLISHED || !(c->flags & F_SYN_ACKED) ||
+	    !(c->xflags & X_MORE))
 		return;
 	while (!(c->flags & F_FIN_SENT) || c->snd_nxt != c->snd_max) {
 		uint32_t inflight = c->snd_nxt - c->snd_una;
@@ -575,8 +583,10 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 			n = 0;
 		}
 		if (n == 0) {
-			if (!(c->flags & F_HOST_EOF))
+			if (!(c->flags & F_HOST_EOF)) {
+				c->xflags &= (uint8_t)~X_MORE;
 				break;
+			}
 			rc =
 			    send_ctl(t, c, TCPSEG_FIN | TCPSEG_ACK, c->snd_nxt);
 			if (rc == -EAGAIN) {
@@ -584,6 +594,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 				return;
 			}
 			c->flags |= F_FIN_SENT;
+			c->xflags &= (uint8_t)~X_MORE;
 			c->snd_nxt++;
 			if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
 				c->snd_max = c->snd_nxt;
@@ -608,8 +619,10 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 			c->snd_max = c->snd_nxt;
 		t->st->tcp_to_guest_bytes += (uint64_t)n;
 		c->flags &= (uint8_t)~F_ACK_DUE;
-		if ((size_t)n < room && !(c->flags & F_HOST_EOF))
+		if ((size_t)n < room && !(c->flags & F_HOST_EOF)) {
+			c->xflags &= (uint8_t)~X_MORE;
 			break; /* drained for now */
+		}
 	}
 	if (c->snd_una != c->snd_nxt) {
 		if (!c->due_ms)
@@ -631,6 +644,7 @@ static void go_back(struct tcp_ctx *t, struct tcp_conn *c)
 	}
 	if (t->peek_off > 0)
 		set_peek_off(t, c, 0);
+	c->xflags |= X_MORE;
 	push(t, c);
 }
 
@@ -1054,6 +1068,7 @@ static void on_synack(struct tcp_ctx *t, struct tcp_conn *c,
 	send_ack(t, c);
 	/* what the client sent meanwhile: edge-triggered, not reported
 	 * again */
+	c->xflags |= X_MORE;
 	push(t, c);
 	check_closed(t, c);
 }
@@ -1293,6 +1308,8 @@ static void on_sock(void *cookie, int fd, uint32_t events)
 		}
 		events &= ~(uint32_t)EPOLLERR; /* check_connect() read it */
 	}
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		c->xflags |= X_MORE;
 	if ((events & (EPOLLRDHUP | EPOLLHUP)) && peer_closed(c->fd))
 		c->flags |= F_HOST_EOF;
 	if (events & EPOLLERR) {
@@ -1351,6 +1368,7 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 		 * for its window; or the TAP was full */
 		if (c->gwnd == 0)
 			(void)send_ctl(t, c, TCPSEG_ACK, c->snd_una - 1);
+		c->xflags |= X_MORE;
 		push(t, c);
 		return;
 	}
