@@ -111,6 +111,13 @@
 #define FLOWS_MAX (1U << 20)
 /* ACKs collected in a batch before they are sent anyway */
 #define PENDING_MAX 128
+/* The ACK of a small segment (a request, a FIN) waits this long for
+ * data of ours to carry it, as libslirp's delayed ACKs do: most answers
+ * come from the host within tens of microseconds, and a frame less to
+ * the guest is a pass less through its TCP stack. A second segment, or
+ * a larger one, is acknowledged at the end of the batch as before. */
+#define DELACK_US 1000
+#define DELACK_LEN 1024
 /* what the kernel's accounting adds to each segment's payload (struct
  * sk_buff, skb_shared_info, alignment), rounded up */
 #define SKB_OVERHEAD_GUESS 1024
@@ -145,7 +152,9 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define F_FWD 0x80   /* opened by a port forward (tcpfwd.c) */
 
 /* xflags */
-#define X_MORE 0x01 /* the socket may hold data not peeked yet */
+#define X_MORE 0x01   /* the socket may hold data not peeked yet */
+#define X_DELACK 0x02 /* the ACK due (F_ACK_DUE) may wait, see DELACK_US */
+#define X_KEPT 0x04   /* tcp_flush(): kept in the pending list already */
 
 struct tcp_conn {
 	struct flow_hdr h;
@@ -188,8 +197,9 @@ struct tcp_ctx {
 	int peek_off;		  /* 1: works, 0: untried, -1: refused */
 	int64_t next_due_ms;
 	uint16_t ip_id;
-	int32_t pending[PENDING_MAX];
+	int32_t pending[PENDING_MAX]; /* flows with F_ACK_DUE (and others) */
 	unsigned int npending;
+	int64_t delack_due_us; /* delayed ACKs go out then, 0: none */
 };
 
 static int64_t now_ms(void)
@@ -340,6 +350,11 @@ static size_t build(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 	};
 	size_t hlen = tcpseg_build(tmp, &o, ret_l4);
 
+	if (flags & TCPSEG_ACK) {
+		/* it acknowledges everything so far */
+		c->flags &= (uint8_t)~F_ACK_DUE;
+		c->xflags &= (uint8_t)~X_DELACK;
+	}
 	c->wnd_sent = o.win;
 	*ret_hdr = t->buf + PAY_OFF - hlen;
 	memcpy(*ret_hdr, tmp, hlen);
@@ -376,16 +391,22 @@ static void send_dupack(struct tcp_ctx *t, struct tcp_conn *c)
 	(void)emit(t, c, hdr, hlen, l4, 0);
 }
 
-/* an ACK due for @c: after the batch, one for all the frames in it */
-static void ack_later(struct tcp_ctx *t, struct tcp_conn *c)
+/* An ACK due for @c, which took @len bytes (or a FIN): after the batch,
+ * one for all the frames in it; or later (DELACK_US) for the first small
+ * segment since our last ACK, unless data of ours carries it first. */
+static void ack_later(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 {
-	if (c->flags & F_ACK_DUE)
+	if (c->flags & F_ACK_DUE) {
+		c->xflags &= (uint8_t)~X_DELACK; /* a second segment */
 		return;
+	}
 	if (t->npending == PENDING_MAX) {
 		send_ack(t, c);
 		return;
 	}
 	c->flags |= F_ACK_DUE;
+	if (len <= DELACK_LEN)
+		c->xflags |= X_DELACK;
 	t->pending[t->npending++] = conn_idx(t, c);
 }
 
@@ -455,6 +476,8 @@ static void conn_linger(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	if (c->state != ST_ESTABLISHED)
 		return;
+	if (c->flags & F_ACK_DUE)
+		send_ack(t, c); /* tcp_flush() skips lingering flows */
 	close_fd(t, c->fd);
 	c->fd = -1;
 	c->state = ST_LINGER;
@@ -618,7 +641,6 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
 			c->snd_max = c->snd_nxt;
 		t->st->tcp_to_guest_bytes += (uint64_t)n;
-		c->flags &= (uint8_t)~F_ACK_DUE;
 		if ((size_t)n < room && !(c->flags & F_HOST_EOF)) {
 			c->xflags &= (uint8_t)~X_MORE;
 			break; /* drained for now */
@@ -753,12 +775,17 @@ static void on_data(struct tcp_ctx *t, struct tcp_conn *c,
 		(void)shutdown(c->fd, SHUT_WR);
 		c->rcv_nxt++;
 		c->flags |= F_GUEST_FIN;
+		if (!(c->flags & F_FIN_SENT)) {
+			/* our FIN, when the peer closes, may carry it */
+			ack_later(t, c, len);
+			return;
+		}
 		send_ack(t, c);
 		check_closed(t, c);
 		return;
 	}
 	if (len)
-		ack_later(t, c);
+		ack_later(t, c, len);
 }
 
 /* --- connections ---------------------------------------------------------- */
@@ -1245,21 +1272,40 @@ bool tcp_input(struct tcp_ctx *t, const uint8_t *frame, size_t len)
 
 void tcp_flush(struct tcp_ctx *t)
 {
-	unsigned int i;
+	bool late =
+	    t->delack_due_us && g_get_monotonic_time() >= t->delack_due_us;
+	unsigned int i, kept = 0;
 
 	for (i = 0; i < t->npending; i++) {
+		int32_t idx = t->pending[i];
 		struct tcp_conn *c;
 
-		if (t->pending[i] < 0)
+		if ((uint32_t)idx >= t->ft.cap)
+			continue; /* the table shrank or went */
+		c = conn(t, idx);
+		if (!c->h.used || !(c->flags & F_ACK_DUE) ||
+		    c->state != ST_ESTABLISHED) {
+			/* closed, acknowledged since, or a new flow in its
+			 * place (listed again if it owes an ACK) */
+			c->flags &= (uint8_t)~F_ACK_DUE;
 			continue;
-		c = conn(t, t->pending[i]);
-		if (!c->h.used || !(c->flags & F_ACK_DUE))
-			continue; /* closed, or a new flow in its place */
-		c->flags &= (uint8_t)~F_ACK_DUE;
-		if (c->state == ST_ESTABLISHED)
-			send_ack(t, c);
+		}
+		if ((c->xflags & X_DELACK) && !late) {
+			if (!(c->xflags & X_KEPT)) {
+				c->xflags |= X_KEPT;
+				t->pending[kept++] = idx;
+			}
+			continue;
+		}
+		send_ack(t, c);
 	}
-	t->npending = 0;
+	t->npending = kept;
+	for (i = 0; i < kept; i++)
+		conn(t, t->pending[i])->xflags &= (uint8_t)~X_KEPT;
+	if (!kept)
+		t->delack_due_us = 0;
+	else if (!t->delack_due_us || late)
+		t->delack_due_us = g_get_monotonic_time() + DELACK_US;
 }
 
 /* Whether the peer's FIN came: asked of the socket, as an event may be
@@ -1337,9 +1383,10 @@ static void on_sock(void *cookie, int fd, uint32_t events)
 
 int64_t tcp_due_us(const struct tcp_ctx *t)
 {
-	if (t->next_due_ms == INT64_MAX)
-		return INT64_MAX;
-	return t->next_due_ms * 1000;
+	int64_t due =
+	    t->next_due_ms == INT64_MAX ? INT64_MAX : t->next_due_ms * 1000;
+
+	return t->delack_due_us ? MIN(due, t->delack_due_us) : due;
 }
 
 /* the timer of @c went off */
