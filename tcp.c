@@ -10,9 +10,12 @@
  *
  * Guest to host: a segment at the next expected sequence number is sent
  * to the socket at once from the frame it came in; we acknowledge only
- * what send() took, and offer as window the socket's free send space. A
- * segment after a gap is dropped and answered with a duplicate ACK; one
- * before it (a retransmission, a keep-alive probe) with an ACK.
+ * what send() took, and offer as window the socket's free send space.
+ * While that is too small for another segment of the guest, a timer looks
+ * for room in the socket and tells the guest when it opens: a send() that
+ * succeeded is followed by no event when the peer reads. A segment
+ * after a gap is dropped and answered with a duplicate ACK; one before
+ * it (a retransmission, a keep-alive probe) with an ACK.
  *
  * Host to guest: data is read with MSG_PEEK within the guest's window and
  * stays in the socket until the guest acknowledges it; then it is dropped
@@ -121,6 +124,15 @@
 /* what the kernel's accounting adds to each segment's payload (struct
  * sk_buff, skb_shared_info, alignment), rounded up */
 #define SKB_OVERHEAD_GUESS 1024
+/* A window below this may not let the guest send one more segment (its
+ * TCP waits for room for a whole one): the socket is watched then, and
+ * the guest told as soon as room opens (watch_window()). A send() that
+ * succeeds gives no EPOLLOUT later, so the watch is a timer, backed off
+ * from WATCH_MIN_MS while the host peer reads nothing. */
+#define WND_LOW (2 * 65536)
+#define WATCH_MIN_MS 1
+#define WATCH_LEVEL 0x7f
+#define WATCH_TIMER 0x80
 /* RFC 9293 3.7.1: the MSS to assume when the SYN has none */
 #define MSS_DEFAULT4 536
 #define MSS_DEFAULT6 1220
@@ -178,6 +190,8 @@ struct tcp_conn {
 	uint16_t seg_len;   /* payload of the guest's last segment */
 	uint8_t ts_ok;	    /* the guest offered timestamps (RFC 7323) */
 	uint8_t xflags;	    /* X_* */
+	uint8_t watch;	    /* WATCH_LEVEL: our window is low, 1 + backoff;
+			     * WATCH_TIMER: due_ms is the watch's */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	    /* timer, 0: none */
 };
@@ -247,6 +261,7 @@ struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
 
 static void arm(struct tcp_ctx *t, struct tcp_conn *c, int64_t ms)
 {
+	c->watch &= (uint8_t)~WATCH_TIMER;
 	c->due_ms = now_ms() + ms;
 	if (c->due_ms < t->next_due_ms)
 		t->next_due_ms = c->due_ms;
@@ -257,6 +272,24 @@ static int64_t rto(const struct tcp_conn *c)
 	int64_t ms = (int64_t)RTO_MIN_MS << MIN(c->retries, 6);
 
 	return MIN(ms, RTO_MAX_MS);
+}
+
+/* no timer runs for @c but, perhaps, the watch's, which any other
+ * replaces: the watch waits for it to end */
+static bool timer_free(const struct tcp_conn *c)
+{
+	return !c->due_ms || (c->watch & WATCH_TIMER);
+}
+
+/* the timer of a low window's watch, if no other timer runs */
+static void watch_arm(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	unsigned int level = c->watch & WATCH_LEVEL;
+
+	if (!level || c->due_ms)
+		return;
+	arm(t, c, MIN((int64_t)WATCH_MIN_MS << MIN(level - 1, 10), PERSIST_MS));
+	c->watch |= WATCH_TIMER;
 }
 
 /* --- frames to the guest -------------------------------------------------- */
@@ -294,13 +327,16 @@ static int emit(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t *hdr,
 	return tap_write(t->tap, NULL, hdr, hlen + dlen);
 }
 
-/* the window we offer: the socket's free send space */
-static uint32_t our_window(const struct tcp_conn *c)
+/* the window we offer: the socket's free send space; @ret_queued (if
+ * not NULL): whether the socket holds data, so that room may open */
+static uint32_t window_of(const struct tcp_conn *c, bool *ret_queued)
 {
 	uint32_t mi[SK_MEMINFO_VARS] = {0};
 	socklen_t sl = sizeof(mi);
 	uint32_t sndbuf, queued, len;
 
+	if (ret_queued)
+		*ret_queued = false;
 	if (c->fd < 0 || (c->flags & F_GUEST_FIN))
 		return 0;
 	/* The kernel's own accounting (sock_getsockopt(), SO_MEMINFO):
@@ -314,11 +350,18 @@ static uint32_t our_window(const struct tcp_conn *c)
 		return 0;
 	sndbuf = mi[SK_MEMINFO_SNDBUF];
 	queued = mi[SK_MEMINFO_WMEM_QUEUED];
+	if (ret_queued)
+		*ret_queued = queued > 0;
 	if (queued >= sndbuf)
 		return 0;
 	len = MAX(c->seg_len, MSS_DEFAULT4);
 	return (uint32_t)((uint64_t)(sndbuf - queued) * len /
 			  (len + SKB_OVERHEAD_GUESS));
+}
+
+static uint32_t our_window(const struct tcp_conn *c)
+{
+	return window_of(c, NULL);
 }
 
 /* build the headers of a segment of @c right before the payload area */
@@ -356,6 +399,14 @@ static size_t build(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 		c->xflags &= (uint8_t)~X_DELACK;
 	}
 	c->wnd_sent = o.win;
+	if (flags & TCPSEG_SYN || c->fd < 0 || (c->flags & F_GUEST_FIN) ||
+	    (uint32_t)o.win << c->ows >= WND_LOW) {
+		c->watch &= WATCH_TIMER; /* the timer finds nothing to do */
+	} else {
+		if (!(c->watch & WATCH_LEVEL))
+			c->watch |= 1;
+		watch_arm(t, c);
+	}
 	*ret_hdr = t->buf + PAY_OFF - hlen;
 	memcpy(*ret_hdr, tmp, hlen);
 	return hlen;
@@ -389,6 +440,31 @@ static void send_dupack(struct tcp_ctx *t, struct tcp_conn *c)
 	hlen = build(t, c, TCPSEG_ACK, c->snd_nxt, 0,
 		     (uint32_t)c->wnd_sent << c->ows, &hdr, &l4);
 	(void)emit(t, c, hdr, hlen, l4, 0);
+}
+
+/* The watch's timer: room opened in the socket since our last, low,
+ * window: the guest hears of it. Or not yet: look again later. */
+static void watch_window(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	uint32_t sent = (uint32_t)c->wnd_sent << c->ows, w;
+	bool queued;
+
+	if (!(c->watch & WATCH_LEVEL))
+		return;
+	w = window_of(c, &queued);
+	if (!queued && w < WND_LOW) {
+		/* no room will open: the send buffer is this small */
+		c->watch = 0;
+		return;
+	}
+	if (w >= WND_LOW || (w > sent && w - sent >= WND_LOW / 2)) {
+		c->watch = 1;
+		send_ack(t, c); /* with a window still low, watched again */
+		return;
+	}
+	if ((c->watch & WATCH_LEVEL) < WATCH_LEVEL)
+		c->watch++;
+	watch_arm(t, c);
 }
 
 /* An ACK due for @c, which took @len bytes (or a FIN): after the batch,
@@ -647,7 +723,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		}
 	}
 	if (c->snd_una != c->snd_nxt) {
-		if (!c->due_ms)
+		if (timer_free(c))
 			arm(t, c, rto(c));
 	} else if (c->gwnd == 0 && !(c->flags & F_FIN_SENT)) {
 		arm(t, c, PERSIST_MS);
@@ -720,8 +796,9 @@ static void on_ack(struct tcp_ctx *t, struct tcp_conn *c,
 		go_back(t, c);
 	}
 	c->gwnd = (uint32_t)s->win << c->gws;
-	if (c->snd_una != c->snd_nxt && !c->due_ms)
+	if (c->snd_una != c->snd_nxt && timer_free(c))
 		arm(t, c, rto(c));
+	watch_arm(t, c);
 }
 
 /* --- guest to host -------------------------------------------------------- */
@@ -1392,7 +1469,10 @@ int64_t tcp_due_us(const struct tcp_ctx *t)
 /* the timer of @c went off */
 static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 {
+	bool watch = c->watch & WATCH_TIMER;
+
 	c->due_ms = 0;
+	c->watch &= (uint8_t)~WATCH_TIMER;
 	switch (c->state) {
 	case ST_CONNECTING:
 		log_debug("tcp: connect timed out");
@@ -1410,6 +1490,10 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 	default:
 		break;
 	}
+	if (watch) {
+		watch_window(t, c);
+		return;
+	}
 	if (c->snd_una == c->snd_max) {
 		/* the persist probe: an old sequence number asks the guest
 		 * for its window; or the TAP was full */
@@ -1417,6 +1501,7 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 			(void)send_ctl(t, c, TCPSEG_ACK, c->snd_una - 1);
 		c->xflags |= X_MORE;
 		push(t, c);
+		watch_arm(t, c);
 		return;
 	}
 	if (c->snd_nxt != c->snd_una && c->retries >= RETRIES_MAX) {
@@ -1427,9 +1512,10 @@ static void expire(struct tcp_ctx *t, struct tcp_conn *c)
 	if (c->snd_nxt != c->snd_una)
 		c->retries++;
 	go_back(t, c);
-	if (c->h.used && c->state == ST_ESTABLISHED && !c->due_ms &&
+	if (c->h.used && c->state == ST_ESTABLISHED && timer_free(c) &&
 	    c->snd_una != c->snd_max)
 		arm(t, c, rto(c));
+	watch_arm(t, c);
 }
 
 void tcp_timers(struct tcp_ctx *t, int64_t now_us)
