@@ -323,6 +323,11 @@ static const struct sockopt_rule sockopt_rules[] = {
 	 * (udp_output, sosendto), so that traceroute works */
 	{ IPPROTO_IP, IP_TTL },
 	{ IPPROTO_IPV6, IPV6_UNICAST_HOPS },
+	/* tcp.c: the read position of data peeked for the guest; refused,
+	 * each peek would copy again all the guest has not acknowledged */
+	{ SOL_SOCKET, SO_PEEK_OFF },
+	/* tcp.c: a reset from the guest resets the host peer */
+	{ SOL_SOCKET, SO_LINGER },
 };
 /* clang-format on */
 

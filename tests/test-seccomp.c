@@ -166,6 +166,22 @@ static int do_setsockopt_nodelay_bad(void)
 	    setsockopt(-1, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)), EBADF);
 }
 
+static int do_setsockopt_peek_off_bad(void)
+{
+	int off = 0;
+
+	return expect(
+	    setsockopt(-1, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)), EBADF);
+}
+
+static int do_setsockopt_linger_bad(void)
+{
+	struct linger l = {.l_onoff = 1, .l_linger = 0};
+
+	return expect(setsockopt(-1, SOL_SOCKET, SO_LINGER, &l, sizeof(l)),
+		      EBADF);
+}
+
 /* as root without the sandbox, main() dropped capabilities:
  * CapEff holds CAP_NET_BIND_SERVICE (bit 10) at most */
 static int do_caps_dropped(void)
@@ -627,6 +643,10 @@ int main(void)
 		 do_setsockopt_reuseaddr_bad},
 		{"allowed: setsockopt(TCP_NODELAY) on -1 fails with EBADF",
 		 do_setsockopt_nodelay_bad},
+		{"allowed: setsockopt(SO_PEEK_OFF) on -1 fails with EBADF",
+		 do_setsockopt_peek_off_bad},
+		{"allowed: setsockopt(SO_LINGER) on -1 fails with EBADF",
+		 do_setsockopt_linger_bad},
 		{"allowed: open read-only", do_open_readonly},
 		{"allowed: ioctl(FIONREAD) on -1 fails with EBADF",
 		 do_ioctl_fionread_bad},
