@@ -141,9 +141,15 @@
  * less the IPv4 and TCP headers with the timestamps option */
 #define PAYLOAD_MAX (65535 - 20 - 20 - 12)
 #define VNET_ROOM 32
-/* the frame buffer: virtio-net header, frame headers, payload */
+/* a slot of the frame buffer: virtio-net header, frame headers, payload */
 #define PAY_OFF (VNET_ROOM + TCPSEG_HDR_MAX)
-#define BUF_SIZE (PAY_OFF + PAYLOAD_MAX)
+/* Frames to the guest are peeked several at once, each into a slot of
+ * PAY_OFF + its payload: one recvmsg() then walks the socket's queue to
+ * the peek offset once for all of them, which costs as much as the copy
+ * when a few MiB wait for the guest's ACK. Slots at most: */
+#define PEEK_SLOTS 64
+/* the frame buffer: room for 8 of the largest frames, or more smaller */
+#define BUF_SIZE (8 * (PAY_OFF + PAYLOAD_MAX))
 /* the scratch buffer that bytes already sent are peeked into, without
  * SO_PEEK_OFF; one iovec entry per DISCARD_SIZE bytes skipped */
 #define DISCARD_SIZE 65536
@@ -601,11 +607,14 @@ static uint32_t data_in_flight(const struct tcp_conn *c)
 	return n;
 }
 
-/* peek up to @len new bytes into the payload area; Return: bytes, 0 at
- * the end of what the socket holds, -errno */
-static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
+/* peek up to @len new bytes into the payload areas of slots of @stride
+ * bytes, @maxlen in each; Return: bytes, 0 at the end of what the socket
+ * holds, -errno */
+static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len,
+		    size_t stride, size_t maxlen)
 {
-	struct iovec iov[DISCARD_IOV + 1];
+	struct iovec iov[DISCARD_IOV + PEEK_SLOTS];
+	size_t off;
 	struct msghdr mh = {.msg_iov = iov};
 	size_t skip = data_in_flight(c), n = 0;
 	ssize_t rc;
@@ -627,7 +636,10 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 	} else {
 		skip = 0;
 	}
-	iov[n++] = (struct iovec){t->buf + PAY_OFF, len};
+	for (off = 0; off < len; off += maxlen)
+		iov[n++] =
+		    (struct iovec){t->buf + off / maxlen * stride + PAY_OFF,
+				   MIN(maxlen, len - off)};
 	mh.msg_iovlen = n;
 	do
 		rc = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
@@ -649,6 +661,8 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len)
 static void push(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	size_t maxlen = tap_vnet(t->tap) ? PAYLOAD_MAX : seg_size(c);
+	size_t stride = PAY_OFF + maxlen;
+	size_t slots = MIN(BUF_SIZE / stride, PEEK_SLOTS);
 	uint32_t wnd = 0, wnd_max = c->gwnd;
 	bool wnd_known = false;
 
@@ -660,8 +674,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		return;
 	while (!(c->flags & F_FIN_SENT) || c->snd_nxt != c->snd_max) {
 		uint32_t inflight = c->snd_nxt - c->snd_una;
-		size_t room = 0, l4, hlen;
-		uint8_t *hdr;
+		size_t room = 0, off;
 		ssize_t n;
 		int rc;
 
@@ -671,8 +684,9 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 		else if (inflight >= wnd_max)
 			break;
 		else {
-			room = MIN((size_t)(wnd_max - inflight), maxlen);
-			n = peek(t, c, room);
+			room =
+			    MIN((size_t)(wnd_max - inflight), maxlen * slots);
+			n = peek(t, c, room, stride, maxlen);
 		}
 		if (n == -EAGAIN)
 			break; /* nothing new yet */
@@ -703,20 +717,29 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 			wnd = our_window(c);
 			wnd_known = true;
 		}
-		hlen = build(t, c, TCPSEG_ACK | TCPSEG_PSH, c->snd_nxt,
-			     (size_t)n, wnd, &hdr, &l4);
-		rc = emit(t, c, hdr, hlen, l4, (size_t)n);
-		if (rc == -EAGAIN) {
-			/* not sent: the peek position goes back */
-			if (t->peek_off > 0)
-				set_peek_off(t, c, (int)data_in_flight(c));
-			arm(t, c, TAP_RETRY_MS);
-			return;
+		for (off = 0; off < (size_t)n; off += maxlen) {
+			size_t dlen = MIN(maxlen, (size_t)n - off), l4, hlen;
+			uint8_t *pay = t->buf + off / maxlen * stride + PAY_OFF;
+			uint8_t *hdr;
+
+			hlen = build(t, c, TCPSEG_ACK | TCPSEG_PSH, c->snd_nxt,
+				     dlen, wnd, &hdr, &l4);
+			if (hdr != pay - hlen) /* built in the first slot */
+				hdr = memcpy(pay - hlen, hdr, hlen);
+			rc = emit(t, c, hdr, hlen, l4, dlen);
+			if (rc == -EAGAIN) {
+				/* not sent: the peek position goes back */
+				if (t->peek_off > 0)
+					set_peek_off(t, c,
+						     (int)data_in_flight(c));
+				arm(t, c, TAP_RETRY_MS);
+				return;
+			}
+			c->snd_nxt += (uint32_t)dlen;
+			if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
+				c->snd_max = c->snd_nxt;
+			t->st->tcp_to_guest_bytes += (uint64_t)dlen;
 		}
-		c->snd_nxt += (uint32_t)n;
-		if (tcpseg_seq_lt(c->snd_max, c->snd_nxt))
-			c->snd_max = c->snd_nxt;
-		t->st->tcp_to_guest_bytes += (uint64_t)n;
 		if ((size_t)n < room && !(c->flags & F_HOST_EOF)) {
 			c->xflags &= (uint8_t)~X_MORE;
 			break; /* drained for now */
