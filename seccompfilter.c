@@ -328,6 +328,8 @@ static const struct sockopt_rule sockopt_rules[] = {
 	{ SOL_SOCKET, SO_PEEK_OFF },
 	/* tcp.c: a reset from the guest resets the host peer */
 	{ SOL_SOCKET, SO_LINGER },
+	/* tcp.c: a larger send buffer than the kernel's own growth */
+	{ SOL_SOCKET, SO_SNDBUF },
 };
 /* clang-format on */
 

@@ -182,6 +182,14 @@ static int do_setsockopt_linger_bad(void)
 		      EBADF);
 }
 
+static int do_setsockopt_sndbuf_bad(void)
+{
+	int size = 1 << 22;
+
+	return expect(
+	    setsockopt(-1, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)), EBADF);
+}
+
 /* as root without the sandbox, main() dropped capabilities:
  * CapEff holds CAP_NET_BIND_SERVICE (bit 10) at most */
 static int do_caps_dropped(void)
@@ -647,6 +655,8 @@ int main(void)
 		 do_setsockopt_peek_off_bad},
 		{"allowed: setsockopt(SO_LINGER) on -1 fails with EBADF",
 		 do_setsockopt_linger_bad},
+		{"allowed: setsockopt(SO_SNDBUF) on -1 fails with EBADF",
+		 do_setsockopt_sndbuf_bad},
 		{"allowed: open read-only", do_open_readonly},
 		{"allowed: ioctl(FIONREAD) on -1 fails with EBADF",
 		 do_ioctl_fionread_bad},
