@@ -20,9 +20,22 @@
  *                                    with a sender MAC not the frame's
  *   hostile IF na-claim IP6          an NDP advertisement claiming IP6
  *   hostile IF echo6 COUNT ADDR      ICMPv6 echo requests to ADDR
+ *   hostile IF tcp-overlap ADDR PORT FILE  a TCP connection of its own to
+ *                                    ADDR (v4 or v6) whose data segments
+ *                                    overlap: one over data already
+ *                                    acknowledged and past it, one wholly
+ *                                    inside it, one over the tail of the
+ *                                    one before, one after a gap, one over
+ *                                    the next byte expected; then a FIN.
+ *                                    The bytes meant go to FILE, for the
+ *                                    caller to compare with what the
+ *                                    server got. Exit status 1 if an ACK
+ *                                    is missing or acknowledges too much.
  *
  * Every frame goes to the gateway's MAC (libslirp's 52:55:0a:00:02:02)
- * from the interface's own, with 10.0.2.100 or fd00::100 as the source.
+ * from the interface's own, with 10.0.2.100 or fd00::100 as the source
+ * (tcp-overlap: 10.0.2.99 or fd00::199, which the guest's kernel does not
+ * own, so that it does not reset a connection it knows nothing of).
  * Nothing here leaves the test's private namespaces: the daemon is the
  * only receiver. Exit status 0 once every frame was sent.
  *
@@ -33,6 +46,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +72,18 @@ static void put16(uint8_t *p, unsigned int v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint32_t sum(const uint8_t *p, size_t n, uint32_t s)
@@ -408,6 +434,184 @@ static void echo6(unsigned long count, const char *addr)
 	}
 }
 
+/* --- tcp-overlap: a TCP connection of our own ---------------------------- */
+
+#define OVL_LEN 3500
+#define OVL_ISS 0xfffffc00u /* the sequence numbers wrap on the way */
+
+struct ovl {
+	bool v6;
+	uint8_t dst[16];
+	unsigned int sport, dport;
+	uint32_t rcv_nxt; /* the peer's next byte, for our ACKs */
+	uint8_t data[OVL_LEN];
+};
+
+/* one segment of ours: @n bytes of the data from offset @off (the SYN
+ * and the FIN: no data, @off is the sequence number's offset) */
+static void ovl_send(struct ovl *o, uint8_t flags, size_t off, size_t n)
+{
+	size_t hl = flags & 0x02 ? 24 : 20, l3;
+	uint8_t *l4;
+
+	if (o->v6) {
+		ip6(o->dst, 6, hl + n);
+		l3 = 40;
+	} else {
+		l3 = ip4(o->dst, 6, hl + n, (unsigned int)sent, 0x4000);
+	}
+	l4 = frame + 14 + l3;
+	memset(l4, 0, hl);
+	put16(l4, o->sport);
+	put16(l4 + 2, o->dport);
+	put32(l4 + 4, OVL_ISS + (flags & 0x02 ? 0 : 1) + (uint32_t)off);
+	put32(l4 + 8, o->rcv_nxt);
+	l4[12] = (uint8_t)(hl / 4 << 4);
+	l4[13] = flags | (flags & 0x02 ? 0 : 0x10);
+	put16(l4 + 14, 65535);
+	if (flags & 0x02) {
+		l4[20] = 2; /* MSS 1000 */
+		l4[21] = 4;
+		put16(l4 + 22, 1000);
+	}
+	memcpy(l4 + hl, o->data + (n ? off : 0), n);
+	put16(l4 + 16, l4sum(o->v6, 6, l4, hl + n));
+	send_frame(14 + l3 + hl + n);
+}
+
+/* the next segment of the peer to us, within @ms; Return: its flags, or
+ * -1. Its ack and sequence numbers go to @ret_ack and o->rcv_nxt. */
+static int ovl_recv(struct ovl *o, int ms, uint32_t *ret_ack)
+{
+	static uint8_t in[70000];
+	struct pollfd p = {.fd = sock, .events = POLLIN};
+	struct sockaddr_ll from;
+	socklen_t fl;
+	size_t l3 = o->v6 ? 40 : 20, hl;
+	const uint8_t *ip = in + 14, *l4;
+	ssize_t n;
+
+	while (poll(&p, 1, ms) > 0) {
+		fl = sizeof(from);
+		n = recvfrom(sock, in, sizeof(in), 0, (struct sockaddr *)&from,
+			     &fl);
+		if (n < 0 || from.sll_pkttype == PACKET_OUTGOING ||
+		    (size_t)n < 14 + l3 + 20)
+			continue;
+		if (o->v6 ? in[12] != 0x86 || in[13] != 0xdd || ip[6] != 6 ||
+				memcmp(ip + 8, o->dst, 16) ||
+				memcmp(ip + 24, src6, 16)
+			  : in[12] != 0x08 || in[13] != 0 || ip[0] != 0x45 ||
+				ip[9] != 6 || memcmp(ip + 12, o->dst, 4) ||
+				memcmp(ip + 16, src4, 4))
+			continue;
+		l4 = ip + l3;
+		if (((unsigned int)l4[0] << 8 | l4[1]) != o->dport ||
+		    ((unsigned int)l4[2] << 8 | l4[3]) != o->sport)
+			continue;
+		hl = (size_t)(l4[12] >> 4) * 4;
+		if ((size_t)n < 14 + l3 + hl)
+			continue;
+		/* the data's length from the IP header: a GSO frame's is
+		 * the whole, and the frame may carry padding */
+		if (o->v6)
+			n = (ssize_t)(((size_t)ip[4] << 8 | ip[5]) - hl);
+		else
+			n = (ssize_t)(((size_t)ip[2] << 8 | ip[3]) - 20 - hl);
+		o->rcv_nxt = get32(l4 + 4) + (uint32_t)n +
+			     (l4[13] & 0x03 ? 1 : 0); /* SYN, FIN */
+		*ret_ack = get32(l4 + 8);
+		return l4[13];
+	}
+	return -1;
+}
+
+/* wait for an ACK of the data up to offset @want (the SYN-ACK for the
+ * SYN, @want 0); an ACK past it is a failure */
+static void ovl_expect(struct ovl *o, uint32_t want, const char *what)
+{
+	uint32_t ack, seq_want = OVL_ISS + 1 + want;
+	int flags, i;
+
+	for (i = 0; i < 50; i++) {
+		flags = ovl_recv(o, 100, &ack);
+		if (flags < 0)
+			continue;
+		if (flags & 0x04) {
+			fprintf(stderr, "hostile: %s: reset\n", what);
+			exit(1);
+		}
+		if (!(flags & 0x10))
+			continue;
+		if (ack == seq_want)
+			return;
+		if ((int32_t)(ack - seq_want) > 0) {
+			fprintf(stderr,
+				"hostile: %s: acknowledged %d bytes too many\n",
+				what, (int)(ack - seq_want));
+			exit(1);
+		}
+	}
+	fprintf(stderr, "hostile: %s: no ACK of byte %u within 5 s\n", what,
+		(unsigned int)want);
+	exit(1);
+}
+
+static void tcp_overlap(const char *addr, unsigned int port, const char *file)
+{
+	static struct ovl o;
+	const uint8_t src4_own[4] = {10, 0, 2, 99};
+	uint32_t ack;
+	int flags, i;
+	FILE *f;
+
+	if (!parse_addr(addr, o.dst, &o.v6)) {
+		fprintf(stderr, "hostile: bad address \"%s\"\n", addr);
+		exit(2);
+	}
+	memcpy(src4, src4_own, 4);
+	src6[15] = 0x99;
+	o.sport = 30000 + (unsigned int)(getpid() % 20000);
+	o.dport = port;
+	for (i = 0; i < OVL_LEN; i++)
+		o.data[i] = (uint8_t)(i * 131 + (i >> 8));
+	f = fopen(file, "w");
+	if (!f || fwrite(o.data, 1, OVL_LEN, f) != OVL_LEN || fclose(f)) {
+		perror("hostile: the file of the bytes meant");
+		exit(1);
+	}
+	ovl_send(&o, 0x02, 0, 0); /* SYN */
+	ovl_expect(&o, 0, "SYN");
+	ovl_send(&o, 0, 0, 0);
+	ovl_send(&o, 0x08, 0, 1000); /* PSH */
+	ovl_expect(&o, 1000, "the first 1000 bytes");
+	ovl_send(&o, 0x08, 500, 1000); /* over acknowledged data, and on */
+	ovl_expect(&o, 1500, "500-1500 over 0-1000");
+	ovl_send(&o, 0x08, 600, 300); /* wholly inside what was taken */
+	ovl_expect(&o, 1500, "600-900, all old");
+	ovl_send(&o, 0x08, 1500, 500); /* two in a row, the second over */
+	ovl_send(&o, 0x08, 1800, 800); /* the tail of the first */
+	ovl_expect(&o, 2600, "1800-2600 over 1500-2000");
+	ovl_send(&o, 0x08, 3000, 500); /* after a gap: dropped */
+	ovl_expect(&o, 2600, "3000-3500 after a gap");
+	ovl_send(&o, 0x08, 2600, 400); /* the gap */
+	ovl_expect(&o, 3000, "2600-3000");
+	ovl_send(&o, 0x08, 2900, 600); /* over the next byte expected */
+	ovl_expect(&o, 3500, "2900-3500 over 3000");
+	ovl_send(&o, 0x01, OVL_LEN, 0); /* FIN */
+	ovl_expect(&o, OVL_LEN + 1, "FIN");
+	/* the server closes in turn: acknowledge its FIN */
+	for (i = 0; i < 50; i++) {
+		flags = ovl_recv(&o, 100, &ack);
+		if (flags >= 0 && (flags & 0x01)) {
+			ovl_send(&o, 0, OVL_LEN + 1, 0);
+			return;
+		}
+	}
+	fprintf(stderr, "hostile: no FIN from the server within 5 s\n");
+	exit(1);
+}
+
 static void open_if(const char *ifname)
 {
 	struct ifreq ifr;
@@ -474,6 +678,8 @@ int main(int argc, char **argv)
 		na_claim(argv[3]);
 	else if (!strcmp(cmd, "echo6") && argc == 5)
 		echo6(num(argv[3]), argv[4]);
+	else if (!strcmp(cmd, "tcp-overlap") && argc == 6)
+		tcp_overlap(argv[3], (unsigned int)num(argv[4]), argv[5]);
 	else {
 		fprintf(stderr, "hostile: bad command \"%s\"\n", cmd);
 		return 2;

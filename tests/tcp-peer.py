@@ -21,6 +21,7 @@
 #                                  the sender's socket buffer fills
 #   serve ADDR PORT slowaccept SECS  greet, but the first SECS the accept
 #                                  queue is full: SYNs to it are dropped
+#   serve ADDR PORT save FILE      read to EOF into FILE (replaced)
 # Client (in the guest); exit 0 only if all is well:
 #   send ADDR PORT N               send N pattern bytes, FIN, compare the
 #                                  server's SHA-256 with ours
@@ -122,6 +123,13 @@ def serve_one(c, mode, args):
         elif mode in ("greet", "slowaccept"):
             c.sendall(b"hello\n")
             read_all(c)
+        elif mode == "save":
+            with open(args[0], "wb") as f:
+                while True:
+                    b = c.recv(1 << 16)
+                    if not b:
+                        break
+                    f.write(b)
         elif mode == "hostfin":
             c.shutdown(socket.SHUT_WR)
             hdr = b""

@@ -14,7 +14,10 @@
 #     that writes N bytes around multiples of the window and closes or
 #     resets; half-close each way; a server that speaks first; a refused
 #     port; a tuple reused after FIN and RST; keep-alive probes; a slow
-#     reader on the host, to which the guest sends next to nothing again.
+#     reader on the host, to which the guest sends next to nothing again;
+#     overlapping segments (tests/hostile tcp-overlap: over acknowledged
+#     data and past it, wholly inside it, over the segment before, after
+#     a gap, over the next byte expected), the bytes compared.
 #  1b. The same, in part, as on kernels without SO_PEEK_OFF for TCP.
 #  2. MTU 65520: the guest stops reading for 30 s with data in flight, and
 #     the host peer stops reading for 30 s (run side by side); a connect
@@ -45,6 +48,7 @@ else
 	PAUSE=5
 fi
 SIZES="65535 65536 65537 1048576 4194305"
+hostile=$(helper_bin hostile) || true
 
 # server MODE ADDR PORT ARGS... - a tcp-peer.py server on the host
 server()
@@ -71,6 +75,29 @@ retrans()
 		$1 == "Tcp:" { print $i; exit }'
 }
 
+# overlap NAME GW - tests/hostile's connection of overlapping segments to
+# the save server behind GW; the bytes it meant and the bytes saved agree
+overlap()
+{
+	local a=127.0.0.1 want="$S4N_TMP/root/overlap.want"
+	[ "$2" = 10.0.2.2 ] || a=::1
+	if [ -z "$hostile" ]; then
+		skip "$1: overlapping segments: tests/hostile not built" 2
+		return
+	fi
+	# libslirp would ask the crafted address by ARP, which nobody answers
+	if [ "${S4N_TCP_PATH:-on}" = off ]; then
+		skip "$1: overlapping segments: a test of the TCP path" 2
+		return
+	fi
+	rm -f "$want" "$S4N_TMP/root/overlap.$a.got"
+	ok "$1: overlapping segments, each acknowledged as far as it goes" \
+		guest "$hostile" tap0 tcp-overlap "$2" 7130 "$want"
+	sleep 0.2
+	ok "$1: ... and the server got the bytes meant, once each" \
+		cmp "$want" "$S4N_TMP/root/overlap.$a.got"
+}
+
 have6=
 [ -e /proc/sys/net/ipv6 ] && have6=1
 for a in 127.0.0.1 ${have6:+::1}; do
@@ -78,6 +105,7 @@ for a in 127.0.0.1 ${have6:+::1}; do
 	server trickle "$a" 7102
 	server greet "$a" 7103
 	server hostfin "$a" 7104 "$S4N_TMP/root/hostfin.log"
+	server save "$a" 7130 "$S4N_TMP/root/overlap.$a.got"
 	server source "$a" 7110 "$BIG" close
 	p=7111
 	for n in $SIZES; do
@@ -127,6 +155,7 @@ for mtu in 1500 65520; do
 			"$n: a closed port is refused"
 		is "$(peer reuse "$gw" 7111 40000 2>&1)" "ok ok ok ok" \
 			"$n: one tuple again right after a FIN and after a RST"
+		overlap "$n" "$gw"
 	done
 	ok "$n: half-close by the guest: the host answers after the FIN" \
 		peer send 10.0.2.2 7101 1000000
