@@ -237,7 +237,8 @@ struct arg_rule {
 /*
  * Each condition shuts a door the daemon never uses.
  * - socket(): see socket_rules below.
- * - ioctl(): FIONREAD (libslirp's sorecvoob()), SIOCGIFINDEX
+ * - ioctl(): FIONREAD (libslirp's sorecvoob()), SIOCOUTQ (tcp.c's
+ *   window where SO_MEMINFO is missing, before Linux 4.12), SIOCGIFINDEX
  *   (if_nametoindex()), TCGETS (glibc's isatty() when stdout buffers the
  *   summary main() prints after the filter), TUNGETIFF (tap.c probes a
  *   bess peer's socket when it connects). Never TIOCSTI on an inherited
@@ -249,6 +250,7 @@ struct arg_rule {
 /* clang-format off */
 static const struct arg_rule arg_rules[] = {
 	{ "ioctl", 1, 0, FIONREAD },
+	{ "ioctl", 1, 0, SIOCOUTQ },
 	{ "ioctl", 1, 0, SIOCGIFINDEX },
 	{ "ioctl", 1, 0, TCGETS },
 	{ "ioctl", 1, 0, TUNGETIFF },

@@ -71,10 +71,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/sock_diag.h>
+#include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -121,9 +123,6 @@
  * a larger one, is acknowledged at the end of the batch as before. */
 #define DELACK_US 1000
 #define DELACK_LEN 1024
-/* what the kernel's accounting adds to each segment's payload (struct
- * sk_buff, skb_shared_info, alignment), rounded up */
-#define SKB_OVERHEAD_GUESS 1024
 /* A window below this may not let the guest send one more segment (its
  * TCP waits for room for a whole one): the socket is watched then, and
  * the guest told as soon as room opens (watch_window()). A send() that
@@ -218,6 +217,7 @@ struct tcp_ctx {
 	uint8_t *buf;		  /* BUF_SIZE, mapped with the first flow */
 	uint8_t *discard;	  /* DISCARD_SIZE, only without SO_PEEK_OFF */
 	int peek_off;		  /* 1: works, 0: untried, -1: refused */
+	int meminfo;		  /* SO_MEMINFO: 1, 0, -1 as peek_off */
 	int sndbuf; /* SO_SNDBUF of each socket, 0: the kernel's */
 	int64_t next_due_ms;
 	uint16_t ip_id;
@@ -304,6 +304,8 @@ struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
 	}
 	if (getenv("SLIRP4NETNS_NO_PEEK_OFF"))
 		t->peek_off = -1; /* tests: the fallback of older kernels */
+	if (getenv("SLIRP4NETNS_NO_MEMINFO"))
+		t->meminfo = -1; /* tests: as before Linux 4.12 */
 	t->sndbuf = sndbuf_size();
 	return t;
 }
@@ -380,39 +382,52 @@ static int emit(struct tcp_ctx *t, const struct tcp_conn *c, uint8_t *hdr,
 
 /* the window we offer: the socket's free send space; @ret_queued (if
  * not NULL): whether the socket holds data, so that room may open */
-static uint32_t window_of(const struct tcp_conn *c, bool *ret_queued)
+static uint32_t window_of(struct tcp_ctx *t, const struct tcp_conn *c,
+			  bool *ret_queued)
 {
 	uint32_t mi[SK_MEMINFO_VARS] = {0};
 	socklen_t sl = sizeof(mi);
-	uint32_t sndbuf, queued, len;
+	uint32_t len;
+	int outq, sndbuf;
 
 	if (ret_queued)
 		*ret_queued = false;
 	if (c->fd < 0 || (c->flags & F_GUEST_FIN))
 		return 0;
-	/* The kernel's own accounting (sock_getsockopt(), SO_MEMINFO):
-	 * send() takes data while the queued buffers' true size is below
-	 * the send buffer. Each send() of a segment costs its payload and
-	 * a buffer head (SKB_OVERHEAD_GUESS): the window is the room less
-	 * that share, for segments as large as the guest's last one. A
-	 * send() that takes less than a segment costs the guest the rest of
-	 * its window (we keep no data), so the guess errs low. */
-	if (getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) < 0)
-		return 0;
-	sndbuf = mi[SK_MEMINFO_SNDBUF];
-	queued = mi[SK_MEMINFO_WMEM_QUEUED];
-	if (ret_queued)
-		*ret_queued = queued > 0;
-	if (queued >= sndbuf)
-		return 0;
+	/* for segments as large as the guest's last one: a send() that
+	 * takes less than a segment costs the guest the rest of its window
+	 * (we keep no data), so the guess errs low */
 	len = MAX(c->seg_len, MSS_DEFAULT4);
-	return (uint32_t)((uint64_t)(sndbuf - queued) * len /
-			  (len + SKB_OVERHEAD_GUESS));
+	/* the kernel's own accounting (sock_getsockopt()) */
+	if (t->meminfo >= 0) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) == 0) {
+			t->meminfo = 1;
+			if (ret_queued)
+				*ret_queued = mi[SK_MEMINFO_WMEM_QUEUED] > 0;
+			return tcpseg_window(mi[SK_MEMINFO_SNDBUF],
+					     mi[SK_MEMINFO_WMEM_QUEUED], len);
+		}
+		if (errno == ENOPROTOOPT && t->meminfo == 0) {
+			log_debug("tcp: no SO_MEMINFO (Linux 4.12): windows "
+				  "from SIOCOUTQ and SO_SNDBUF");
+			t->meminfo = -1;
+		}
+	}
+	/* before Linux 4.12: the data queued, and a guess of its heads */
+	sl = sizeof(sndbuf);
+	if (ioctl(c->fd, SIOCOUTQ, &outq) < 0 || outq < 0 ||
+	    getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sl) < 0 ||
+	    sndbuf <= 0)
+		return 0;
+	if (ret_queued)
+		*ret_queued = outq > 0;
+	return tcpseg_window((uint32_t)sndbuf,
+			     tcpseg_queued_guess((uint32_t)outq, len), len);
 }
 
-static uint32_t our_window(const struct tcp_conn *c)
+static uint32_t our_window(struct tcp_ctx *t, const struct tcp_conn *c)
 {
-	return window_of(c, NULL);
+	return window_of(t, c, NULL);
 }
 
 /* build the headers of a segment of @c right before the payload area */
@@ -468,7 +483,7 @@ static int send_ctl(struct tcp_ctx *t, struct tcp_conn *c, uint8_t flags,
 		    uint32_t seq)
 {
 	/* a SYN's window is a fixed 65535 (build()): no need to ask */
-	uint32_t wnd = flags & TCPSEG_SYN ? 0 : our_window(c);
+	uint32_t wnd = flags & TCPSEG_SYN ? 0 : our_window(t, c);
 	uint8_t *hdr;
 	size_t l4, hlen = build(t, c, flags, seq, 0, wnd, &hdr, &l4);
 
@@ -502,7 +517,7 @@ static void watch_window(struct tcp_ctx *t, struct tcp_conn *c)
 
 	if (!(c->watch & WATCH_LEVEL))
 		return;
-	w = window_of(c, &queued);
+	w = window_of(t, c, &queued);
 	if (!queued && w < WND_LOW) {
 		/* no room will open: the send buffer is this small */
 		c->watch = 0;
@@ -759,7 +774,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 			break;
 		}
 		if (!wnd_known) {
-			wnd = our_window(c);
+			wnd = our_window(t, c);
 			wnd_known = true;
 		}
 		for (off = 0; off < (size_t)n; off += maxlen) {

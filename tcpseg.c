@@ -212,3 +212,21 @@ void tcpseg_csum(uint8_t *buf, size_t l4, size_t hlen, const uint8_t *data,
 	c = (uint16_t)~frame_fold(sum);
 	memcpy(buf + l4 + 16, &c, 2);
 }
+
+uint32_t tcpseg_window(uint32_t sndbuf, uint32_t queued, uint32_t seg)
+{
+	if (queued >= sndbuf || !seg)
+		return 0;
+	return (uint32_t)((uint64_t)(sndbuf - queued) * seg /
+			  (seg + TCPSEG_SKB_OVERHEAD));
+}
+
+uint32_t tcpseg_queued_guess(uint32_t outq, uint32_t seg)
+{
+	uint64_t q;
+
+	if (!seg)
+		return UINT32_MAX;
+	q = outq + ((uint64_t)outq + seg - 1) / seg * TCPSEG_SKB_OVERHEAD;
+	return q > UINT32_MAX ? UINT32_MAX : (uint32_t)q;
+}

@@ -91,6 +91,31 @@ size_t tcpseg_build(uint8_t *buf, const struct tcpseg_out *o,
 void tcpseg_csum(uint8_t *buf, size_t l4, size_t hlen, const uint8_t *data,
 		 size_t dlen);
 
+/* what the kernel's accounting adds to each segment's payload in a send
+ * queue (struct sk_buff, skb_shared_info, alignment), rounded up */
+#define TCPSEG_SKB_OVERHEAD 1024
+
+/**
+ * tcpseg_window() - the window to offer the guest for a host socket's
+ * free send space, for segments of @seg bytes. send() takes data while
+ * the true size of the buffers queued (@queued) is below the send
+ * buffer (@sndbuf, SO_SNDBUF as the kernel keeps it), and each segment
+ * costs its payload and a buffer head: the window is the room less the
+ * heads' share. Called by tcp.c for every window it offers.
+ *
+ * Return: the window in bytes, 0 when the queue is full.
+ */
+uint32_t tcpseg_window(uint32_t sndbuf, uint32_t queued, uint32_t seg);
+
+/**
+ * tcpseg_queued_guess() - the true size of a send queue that holds
+ * @outq bytes of data (SIOCOUTQ), as if each segment of @seg bytes made
+ * a buffer of its own; the kernel merges them where it can, so the guess
+ * errs high. For tcpseg_window() where SO_MEMINFO (Linux 4.12) is
+ * missing.
+ */
+uint32_t tcpseg_queued_guess(uint32_t outq, uint32_t seg);
+
 /* tcpseg_seq_lt() and friends - sequence space comparisons, RFC 9293 */
 static inline bool tcpseg_seq_lt(uint32_t a, uint32_t b)
 {

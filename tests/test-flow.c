@@ -228,11 +228,44 @@ static void test_build(void)
 	   "sequence comparisons across the wrap");
 }
 
+/* the window offered for a socket's free send space (tcpseg_window()),
+ * from SO_MEMINFO or, before Linux 4.12, SIOCOUTQ and SO_SNDBUF */
+static void test_window(void)
+{
+	uint32_t q;
+
+	ok(tcpseg_window(212992, 0, 1448) == 212992ULL * 1448 / 2472,
+	   "an empty queue: the buffer less a head per 1448 bytes");
+	ok(tcpseg_window(212992, 212992, 1448) == 0 &&
+	       tcpseg_window(212992, 300000, 1448) == 0,
+	   "a full (or overfull) queue: no window");
+	ok(tcpseg_window(212992, 0, 0) == 0, "no segment size: no window");
+	ok(tcpseg_window(4194304, 0, 65483) == 4194304ULL * 65483 / 66507,
+	   "64 KiB segments: a head costs little");
+	ok(tcpseg_window(UINT32_MAX, 0, 65535) > 0,
+	   "the largest buffer does not overflow");
+	ok(tcpseg_queued_guess(0, 1448) == 0, "nothing queued: nothing");
+	ok(tcpseg_queued_guess(1448, 1448) == 1448 + TCPSEG_SKB_OVERHEAD &&
+	       tcpseg_queued_guess(1449, 1448) ==
+		   1449 + 2 * TCPSEG_SKB_OVERHEAD,
+	   "one head per segment, a part segment counted whole");
+	ok(tcpseg_queued_guess(UINT32_MAX, 1) == UINT32_MAX &&
+	       tcpseg_queued_guess(5, 0) == UINT32_MAX,
+	   "the guess saturates");
+	/* the guess takes the same room as the kernel's accounting would
+	 * for one buffer per segment */
+	q = tcpseg_queued_guess(100 * 1448, 1448);
+	ok(tcpseg_window(1048576, q, 1448) + 100 * 1448 ==
+	       tcpseg_window(1048576, 0, 1448),
+	   "100 segments queued take 100 segments off the window");
+}
+
 int main(void)
 {
 	test_table();
 	test_keys();
 	test_parse();
 	test_build();
+	test_window();
 	return done_testing();
 }

@@ -19,6 +19,8 @@
 #     data and past it, wholly inside it, over the segment before, after
 #     a gap, over the next byte expected), the bytes compared.
 #  1b. The same, in part, as on kernels without SO_PEEK_OFF for TCP.
+#  1c. The same, in part, as on kernels without SO_MEMINFO, under the
+#     seccomp filter.
 #  2. MTU 65520: the guest stops reading for 30 s with data in flight, and
 #     the host peer stops reading for 30 s (run side by side); a connect
 #     slower than the guest's first SYN retransmission; 200 transfers at
@@ -188,6 +190,26 @@ else
 		"no SO_PEEK_OFF: server writes 4194305 bytes and resets"
 fi
 ok "no SO_PEEK_OFF: daemon exits 0" stop_daemon
+
+# --- 1c. kernels without SO_MEMINFO (before 4.12): the window comes from
+# SIOCOUTQ and SO_SNDBUF, which the seccomp filter allows -----------------
+must "no SO_MEMINFO: guest" start_guest
+export SLIRP4NETNS_NO_MEMINFO=1
+must "no SO_MEMINFO: daemon" start_daemon --enable-seccomp --mtu 65520 \
+	-c "$GUEST_PID" tap0
+unset SLIRP4NETNS_NO_MEMINFO
+ok "no SO_MEMINFO: $BIG bytes guest to host, SHA-256 equal" \
+	peer send 10.0.2.2 7101 "$BIG"
+r1=$(retrans)
+ok "no SO_MEMINFO: 8 MiB to a slow reader, SHA-256 equal" \
+	peer send 10.0.2.2 7102 $((8 << 20))
+r2=$(retrans)
+diag "no SO_MEMINFO: the guest sent $((r2 - r1)) segments again"
+ok "no SO_MEMINFO: ... and the guest sent next to nothing again" \
+	test $((r2 - r1)) -lt 64
+like "$(peer recv 10.0.2.2 7110 "$BIG" 2>&1)" "^ok $BIG\$" \
+	"no SO_MEMINFO: $BIG bytes host to guest, SHA-256 equal"
+ok "no SO_MEMINFO: daemon exits 0" stop_daemon
 
 # --- 2. windows, slow connects, many flows ---------------------------------
 server slowread 127.0.0.1 7105 "$PAUSE"
