@@ -34,7 +34,8 @@
 #             OK_STATUS holds the exit status of the last ok/nok command.
 #   Users:    setup_user, as_user CMD..., user_binary PATH
 #   Guests:   start_guest [--user U] [--rootless] [--no-mount],
-#             guest CMD... (GUEST_PID; guest_in PID CMD... for another one)
+#             guest CMD... (GUEST_PID; guest_in PID CMD... for another one),
+#             wait_ipv6 (tap0's global IPv6 address is usable)
 #   Daemon:   start_daemon [--user U] [--rfd N] [--efd N] [--no-ready |
 #                          --no-wait] [--wrap WORD]... [--] ARGS...
 #             (DAEMON_PID, DAEMON_LOG, EXIT_WFD), wait_ready [--eof],
@@ -46,7 +47,8 @@
 #             what the server sent), tcp_host ADDR PORT [SECONDS]
 #             (on the host side: prints what a forwarded port sends, or
 #             "refused"), start_dns (DNS_PID; answers S4N_DNS_NAME with S4N_DNS_ADDR
-#             and S4N_DNS_ADDR6)
+#             and S4N_DNS_ADDR6), start_unix_listener PATH MODE LOG
+#             (SPAWN_PID)
 #   Misc:     spawn_ready CMD... (background command with a readiness fd)
 #
 # Environment: S4N_BINARY (binary under test; may be Debian's
@@ -652,6 +654,19 @@ guest()
 	guest_in "$GUEST_PID" "$@"
 }
 
+# wait_ipv6 - wait (bounded) until the last guest's tap0 has a global IPv6
+# address that finished duplicate address detection.  Return: 0 if so
+wait_ipv6()
+{
+	local i
+	for ((i = 0; i < S4N_TIMEOUT * 10; i++)); do
+		guest ip -6 addr show dev tap0 scope global 2>/dev/null |
+			grep -v tentative | grep -q inet6 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # ---------------------------------------------------------------------------
 # The daemon
 # ---------------------------------------------------------------------------
@@ -977,6 +992,21 @@ while True:
     data += chunk
 print(data.decode().strip())
 EOF
+}
+
+# start_unix_listener PATH MODE LOG - a UNIX stream listener on PATH
+# (chmod MODE, octal) in the private namespace that accepts every client
+# and closes it at once; its output goes to LOG.  Sets SPAWN_PID.
+# Return: 0 once it listens.
+start_unix_listener()
+{
+	spawn_ready --log "$3" "$S4N_PYTHON" -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], int(sys.argv[2], 8)); s.listen(8)
+os.write(3, b"ready\n"); os.close(3)
+while True:
+    s.accept()[0].close()' "$1" "$2"
 }
 
 S4N_DNS_NAME=s4n.example.test

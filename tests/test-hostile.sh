@@ -185,18 +185,6 @@ start()
 	fi
 }
 
-# wait_ipv6 - until tap0 has its global address (DAD done)
-wait_ipv6()
-{
-	local i
-	for ((i = 0; i < S4N_TIMEOUT * 10; i++)); do
-		guest ip -6 addr show dev tap0 scope global 2>/dev/null |
-			grep -v tentative | grep -q inet6 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # expected_sha SIZE - SHA-256 of frag-udp's payload of SIZE bytes
 expected_sha()
 {
@@ -397,13 +385,8 @@ api_not_ours()
 {
 	local path="$S4N_USER_TMP/others.sock" lpid
 	# a live listener of root's that the user may not connect to
-	spawn_ready --log "$S4N_TMP/root/others.out" python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o600); s.listen(1)
-os.write(3, b"ready\n"); os.close(3)
-while True:
-    s.accept()[0].close()' "$path" || fail "root's listener"
+	start_unix_listener "$path" 600 "$S4N_TMP/root/others.out" ||
+		fail "root's listener"
 	lpid=$SPAWN_PID
 	must "user: guest" start_guest --rootless
 	run_s4n --user "$S4N_USER" -c -a "$path" "$GUEST_PID" tap0

@@ -28,14 +28,8 @@ must "test user" setup_user
 # Another program's socket under /run, such as the session bus or
 # podman.sock: the sandbox must not reach it (issue 15).
 bus="$S4N_TMP/bus.sock"
-must "a UNIX socket under /run" spawn_ready --log "$S4N_TMP/root/bus.log" \
-	"$S4N_PYTHON" -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666); s.listen(8)
-os.write(3, b"ready\n"); os.close(3)
-while True:
-    s.accept()[0].close()' "$bus"
+must "a UNIX socket under /run" \
+	start_unix_listener "$bus" 666 "$S4N_TMP/root/bus.log"
 ok "... reachable outside the sandbox" socat -u /dev/null "UNIX-CONNECT:$bus"
 
 # inside PID - enter the mount namespace of the daemon PID and report
@@ -93,19 +87,6 @@ root_listing()
 mount_opts()
 {
 	awk -v d="$2" '$5 == d { print $6 }' "/proc/$1/mountinfo"
-}
-
-# wait_ipv6 - wait (bounded) until the guest's tap0 has a global IPv6
-# address that finished duplicate address detection
-wait_ipv6()
-{
-	local i
-	for ((i = 0; i < S4N_TIMEOUT * 10; i++)); do
-		guest ip -6 addr show dev tap0 scope global 2>/dev/null |
-			grep -v tentative | grep -q inet6 && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # check_confined PID WHO - the daemon's view of the world
