@@ -4,18 +4,10 @@
 import os
 import struct
 
-GUEST_MAC = bytes.fromhex("020000000064")
+from corpuslib import GUEST_MAC, csum
+
 SLIRP_MAC = bytes.fromhex("525500000002")
 BCAST = b"\xff" * 6
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def eth(dst, etype, payload):

@@ -6,18 +6,10 @@
 import os
 import struct
 
-GUEST_MAC = bytes.fromhex("020000000064")
+from corpuslib import GUEST_MAC, csum
+
 SLIRP_MAC = bytes.fromhex("52550a000202")
 here = os.path.dirname(os.path.abspath(__file__))
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def frag4(dst, proto, ident, off, more, payload):
