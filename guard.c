@@ -29,12 +29,9 @@
 #include "frame.h"
 #include "guard.h"
 
-#define ETH_LEN FRAME_ETH_LEN
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_IPV6 0x86dd
-#define IPV4_MIN FRAME_IP4_LEN
-#define IPV6_LEN FRAME_IP6_LEN
 #define ARP_LEN 28
 #define PROTO_ICMPV6 58
 #define NDP_RS 133
@@ -91,11 +88,11 @@ static bool mac_unicast(const uint8_t *m)
 static enum guard_verdict check_arp(const struct guard_net *n, const uint8_t *f,
 				    size_t len)
 {
-	const uint8_t *arp = f + ETH_LEN;
+	const uint8_t *arp = f + FRAME_ETH_LEN;
 	struct in_addr spa;
 
 	/* Ethernet/IPv4 only (RFC 826); libslirp reads these fields as if */
-	if (len < ETH_LEN + ARP_LEN || get16(arp) != 1 ||
+	if (len < FRAME_ETH_LEN + ARP_LEN || get16(arp) != 1 ||
 	    get16(arp + 2) != ETHERTYPE_IPV4 || arp[4] != 6 || arp[5] != 4)
 		return GUARD_BAD_NEIGH;
 	if (memcmp(arp + 8, f + 6, 6) || !mac_unicast(arp + 8))
@@ -119,11 +116,11 @@ static const uint8_t slirp_ll6[16] = {0xfe, 0x80, [15] = 0x02};
 static enum guard_verdict check_ndp(const struct guard_net *n, const uint8_t *f,
 				    size_t len)
 {
-	const uint8_t *ip = f + ETH_LEN;
-	const uint8_t *icmp = ip + IPV6_LEN;
+	const uint8_t *ip = f + FRAME_ETH_LEN;
+	const uint8_t *icmp = ip + FRAME_IP6_LEN;
 	const uint8_t *claim;
 
-	if (ip[6] != PROTO_ICMPV6 || len < ETH_LEN + IPV6_LEN + 1)
+	if (ip[6] != PROTO_ICMPV6 || len < FRAME_ETH_LEN + FRAME_IP6_LEN + 1)
 		return GUARD_PASS;
 	switch (icmp[0]) {
 	case NDP_RS:
@@ -131,7 +128,7 @@ static enum guard_verdict check_ndp(const struct guard_net *n, const uint8_t *f,
 		claim = ip + 8; /* the source address */
 		break;
 	case NDP_NA:
-		if (len < ETH_LEN + IPV6_LEN + NDP_TARGET_OFF + 16)
+		if (len < FRAME_ETH_LEN + FRAME_IP6_LEN + NDP_TARGET_OFF + 16)
 			return GUARD_BAD_NEIGH;
 		claim = icmp + NDP_TARGET_OFF;
 		break;
@@ -149,17 +146,18 @@ static enum guard_verdict check_ndp(const struct guard_net *n, const uint8_t *f,
 enum guard_verdict guard_check(const struct guard_net *n, const uint8_t *f,
 			       size_t len)
 {
-	if (len < ETH_LEN)
+	if (len < FRAME_ETH_LEN)
 		return GUARD_PASS; /* too short for anyone: tap.c drops it */
 	switch (get16(f + 12)) {
 	case ETHERTYPE_IPV4:
-		if (len >= ETH_LEN + IPV4_MIN && v4_local(f + ETH_LEN + 16))
+		if (len >= FRAME_ETH_LEN + FRAME_IP4_LEN &&
+		    v4_local(f + FRAME_ETH_LEN + 16))
 			return GUARD_BAD_DEST;
 		return GUARD_PASS;
 	case ETHERTYPE_IPV6:
-		if (len < ETH_LEN + IPV6_LEN)
+		if (len < FRAME_ETH_LEN + FRAME_IP6_LEN)
 			return GUARD_PASS;
-		if (v6_local(f + ETH_LEN + 24, n->no_host_loopback))
+		if (v6_local(f + FRAME_ETH_LEN + 24, n->no_host_loopback))
 			return GUARD_BAD_DEST;
 		return check_ndp(n, f, len);
 	case ETHERTYPE_ARP:

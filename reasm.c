@@ -44,11 +44,8 @@
 #include "frame.h"
 #include "reasm.h"
 
-#define ETH_LEN FRAME_ETH_LEN
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
-#define IPV4_MIN FRAME_IP4_LEN
-#define IPV6_LEN FRAME_IP6_LEN
 #define IPV6_FRAG_LEN 8
 #define NH_HOPOPTS 0
 #define NH_ROUTING 43
@@ -113,18 +110,18 @@ static void put16(uint8_t *p, uint16_t v)
  * too malformed to use */
 static int parse4(const uint8_t *f, size_t len, struct frag *fr)
 {
-	const uint8_t *ip = f + ETH_LEN;
+	const uint8_t *ip = f + FRAME_ETH_LEN;
 	size_t ihl, tot;
 	uint16_t ff;
 
-	if (len < ETH_LEN + IPV4_MIN || (ip[0] >> 4) != 4)
+	if (len < FRAME_ETH_LEN + FRAME_IP4_LEN || (ip[0] >> 4) != 4)
 		return 0;
 	ff = get16(ip + 6);
 	if (!(ff & 0x3fff))
 		return 0; /* no offset, no MF: a whole datagram */
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	tot = get16(ip + 2);
-	if (ihl < IPV4_MIN || tot < ihl || ETH_LEN + tot > len)
+	if (ihl < FRAME_IP4_LEN || tot < ihl || FRAME_ETH_LEN + tot > len)
 		return -1;
 	*fr = (struct frag){.v6 = false,
 			    .more = (ff & 0x2000) != 0,
@@ -136,20 +133,21 @@ static int parse4(const uint8_t *f, size_t len, struct frag *fr)
 			    .off = (size_t)(ff & 0x1fff) * 8,
 			    .plen = tot - ihl,
 			    .payload = ip + ihl,
-			    .hlen = ETH_LEN + ihl};
+			    .hlen = FRAME_ETH_LEN + ihl};
 	return 1;
 }
 
 static int parse6(const uint8_t *f, size_t len, struct frag *fr)
 {
-	const uint8_t *ip = f + ETH_LEN;
-	size_t end, pos = ETH_LEN + IPV6_LEN, nh_off = ETH_LEN + 6;
+	const uint8_t *ip = f + FRAME_ETH_LEN;
+	size_t end, pos = FRAME_ETH_LEN + FRAME_IP6_LEN,
+		    nh_off = FRAME_ETH_LEN + 6;
 	uint8_t nh;
 
-	if (len < ETH_LEN + IPV6_LEN || (ip[0] >> 4) != 6)
+	if (len < FRAME_ETH_LEN + FRAME_IP6_LEN || (ip[0] >> 4) != 6)
 		return 0;
 	nh = ip[6];
-	end = ETH_LEN + IPV6_LEN + get16(ip + 4);
+	end = FRAME_ETH_LEN + FRAME_IP6_LEN + get16(ip + 4);
 	if (end > len)
 		return 0; /* libslirp drops it */
 	while (nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_DSTOPTS) {
@@ -183,7 +181,7 @@ static int parse6(const uint8_t *f, size_t len, struct frag *fr)
 
 static int parse(const uint8_t *f, size_t len, struct frag *fr)
 {
-	if (len < ETH_LEN)
+	if (len < FRAME_ETH_LEN)
 		return 0;
 	switch (get16(f + 12)) {
 	case ETHERTYPE_IPV4:
@@ -299,7 +297,7 @@ static bool consistent(const struct dgram *d, const struct frag *fr)
 {
 	size_t end = fr->off + fr->plen;
 
-	if (fr->plen == 0 || end > IP_MAX - (fr->v6 ? 0 : IPV4_MIN))
+	if (fr->plen == 0 || end > IP_MAX - (fr->v6 ? 0 : FRAME_IP4_LEN))
 		return false;
 	if (fr->more && fr->plen % 8)
 		return false;
@@ -330,23 +328,23 @@ static bool finish(struct reasm *r, struct dgram *d, const uint8_t **ret_frame,
 		   size_t *ret_len)
 {
 	uint8_t *out = slot_data(r, d) + HDR_ROOM - d->hlen;
-	uint8_t *ip = out + ETH_LEN;
-	size_t iplen = d->hlen - ETH_LEN + d->total;
+	uint8_t *ip = out + FRAME_ETH_LEN;
+	size_t iplen = d->hlen - FRAME_ETH_LEN + d->total;
 	uint32_t sum = 0;
 	size_t i;
 
 	if (d->v6) {
-		if (iplen - IPV6_LEN > IP_MAX)
+		if (iplen - FRAME_IP6_LEN > IP_MAX)
 			return false;
 		out[d->nh_off] = d->proto;
-		put16(ip + 4, (uint16_t)(iplen - IPV6_LEN));
+		put16(ip + 4, (uint16_t)(iplen - FRAME_IP6_LEN));
 	} else {
 		if (iplen > IP_MAX)
 			return false;
 		put16(ip + 2, (uint16_t)iplen);
 		put16(ip + 6, 0);
 		put16(ip + 10, 0);
-		for (i = 0; i < d->hlen - ETH_LEN; i += 2)
+		for (i = 0; i < d->hlen - FRAME_ETH_LEN; i += 2)
 			sum += get16(ip + i);
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);

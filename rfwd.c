@@ -302,7 +302,6 @@ struct in_addr rfwd_hidden4(const struct s4n_opts *o)
 }
 
 /* Ethernet + IPv4 + TCP, the offsets we touch */
-#define ETH_LEN FRAME_ETH_LEN
 #define ETH_TYPE_IPV4 0x0800
 #define IP_PROTO_TCP 6
 
@@ -330,19 +329,20 @@ static size_t tcp4(const uint8_t *f, size_t len)
 {
 	size_t ihl;
 
-	if (len < ETH_LEN + 20 || ((f[12] << 8) | f[13]) != ETH_TYPE_IPV4)
+	if (len < FRAME_ETH_LEN + FRAME_IP4_LEN ||
+	    ((f[12] << 8) | f[13]) != ETH_TYPE_IPV4)
 		return 0;
-	ihl = (size_t)(f[ETH_LEN] & 0x0f) * 4;
-	if ((f[ETH_LEN] >> 4) != 4 || ihl < 20 ||
-	    f[ETH_LEN + 9] != IP_PROTO_TCP)
+	ihl = (size_t)(f[FRAME_ETH_LEN] & 0x0f) * 4;
+	if ((f[FRAME_ETH_LEN] >> 4) != 4 || ihl < FRAME_IP4_LEN ||
+	    f[FRAME_ETH_LEN + 9] != IP_PROTO_TCP)
 		return 0;
 	/* a fragment other than the first has no ports; a first one would
 	 * be reassembled with the others under its old address */
-	if (((f[ETH_LEN + 6] << 8) | f[ETH_LEN + 7]) & 0x3fff)
+	if (((f[FRAME_ETH_LEN + 6] << 8) | f[FRAME_ETH_LEN + 7]) & 0x3fff)
 		return 0;
-	if (len < ETH_LEN + ihl + 20)
+	if (len < FRAME_ETH_LEN + ihl + FRAME_TCP_LEN)
 		return 0;
-	return ETH_LEN + ihl;
+	return FRAME_ETH_LEN + ihl;
 }
 
 static bool has_port(const struct rfwd_nat *n, const uint8_t *p)
@@ -365,7 +365,7 @@ static void swap_addr(uint8_t *f, size_t tcp, size_t at, struct in_addr to)
 
 	memcpy(&from, f + at, 4);
 	memcpy(f + at, &to.s_addr, 4);
-	csum_replace4(f + ETH_LEN + 10, from, to.s_addr);
+	csum_replace4(f + FRAME_ETH_LEN + 10, from, to.s_addr);
 	csum_replace4(f + tcp + 16, from, to.s_addr);
 }
 
@@ -374,10 +374,10 @@ bool rfwd_nat_in(const struct rfwd_nat *n, uint8_t *f, size_t len)
 	size_t tcp;
 
 	if (!n || !n->n || !(tcp = tcp4(f, len)) ||
-	    memcmp(f + ETH_LEN + 16, &n->gw.s_addr, 4) ||
+	    memcmp(f + FRAME_ETH_LEN + 16, &n->gw.s_addr, 4) ||
 	    !has_port(n, f + tcp + 2))
 		return false;
-	swap_addr(f, tcp, ETH_LEN + 16, n->hidden);
+	swap_addr(f, tcp, FRAME_ETH_LEN + 16, n->hidden);
 	return true;
 }
 
@@ -387,10 +387,10 @@ bool rfwd_nat_out(const struct rfwd_nat *n, const uint8_t *f, size_t len,
 	size_t tcp;
 
 	if (!n || !n->n || len > outlen || !(tcp = tcp4(f, len)) ||
-	    memcmp(f + ETH_LEN + 12, &n->hidden.s_addr, 4) ||
+	    memcmp(f + FRAME_ETH_LEN + 12, &n->hidden.s_addr, 4) ||
 	    !has_port(n, f + tcp))
 		return false;
 	memcpy(out, f, len);
-	swap_addr(out, tcp, ETH_LEN + 12, n->gw);
+	swap_addr(out, tcp, FRAME_ETH_LEN + 12, n->gw);
 	return true;
 }
