@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include <seccomp.h>
 
@@ -224,6 +225,14 @@ static int do_ioctl_fionread_bad(void)
 	int n;
 
 	return expect(ioctl(-1, FIONREAD, &n), EBADF);
+}
+
+/* tcp.c's window without SO_MEMINFO (before Linux 4.12) */
+static int do_ioctl_siocoutq_bad(void)
+{
+	int n;
+
+	return expect(ioctl(-1, SIOCOUTQ, &n), EBADF);
 }
 
 static int do_mmap_rw(void)
@@ -660,6 +669,8 @@ int main(void)
 		{"allowed: open read-only", do_open_readonly},
 		{"allowed: ioctl(FIONREAD) on -1 fails with EBADF",
 		 do_ioctl_fionread_bad},
+		{"allowed: ioctl(SIOCOUTQ) on -1 fails with EBADF",
+		 do_ioctl_siocoutq_bad},
 		{"allowed: mmap read-write", do_mmap_rw},
 		{"allowed: tgkill(self, 0)", do_tgkill_self},
 		{"allowed: kill(target, 0)", do_kill_target_probe},
