@@ -23,6 +23,7 @@
 #include "api.h"
 #include "apiserver.h"
 #include "bridge.h"
+#include "heap.h"
 #include "log.h"
 #include "resources.h"
 #include "tcpfwd.h"
@@ -91,6 +92,7 @@ static int slirp_fwd_add(void *opaque, const struct api_fwd *f)
 					      &f->guest.sa,
 					      api_sockaddr_len(&f->guest),
 					      slirp_fwd_flags(f)) == 0) {
+			heap_forwards(1);
 			s4n_slirp_changed(ctx);
 			return 0;
 		}
@@ -111,6 +113,7 @@ static int slirp_fwd_remove(void *opaque, const struct api_fwd *f)
 				  api_sockaddr_len(&f->host),
 				  slirp_fwd_flags(f)) < 0)
 		return -ENOENT;
+	heap_forwards(-1);
 	s4n_slirp_changed(ctx);
 	return 0;
 }

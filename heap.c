@@ -21,8 +21,13 @@
  *
  * So buffers come from the heap while libslirp has fewer than HEAP_FEW
  * sockets, and get mappings of their own from then on, until the count
- * falls to half of that. The heap's buffers stay where they are until
- * their flows close: at most HEAP_FEW times 384 KiB.
+ * falls to half of that, a second or more after the change. The heap's
+ * buffers stay where they are until their flows close: at most HEAP_FEW
+ * times 384 KiB. Port forwards' sockets have no buffers and are not
+ * counted: two forwards and a stream of short connections would
+ * otherwise change the mode with every connection, and each change costs
+ * a trim and the plugs (with the TCP path off, that made the connection
+ * rate a fifth of slirp4netns').
  *
  * glibc serves a request from a free heap chunk big enough before it maps
  * one, so the mapping mode has to keep such chunks out of play:
@@ -62,10 +67,16 @@
 /* libslirp's first request for a socket buffer */
 #define PLUG_SIZE (128 * 1024)
 #define PLUG_MAX 32
+/* the least time in the mapping mode: a change of mode costs a trim and
+ * the plugs, so a count that goes up and down with every connection must
+ * not change it every time */
+#define MAP_MIN_US (1000 * 1000)
 
 static struct {
 	bool map;		/* buffers get mappings of their own */
-	unsigned int sockets;	/* libslirp's, about */
+	unsigned int sockets;	/* libslirp's, about, listeners left out */
+	unsigned int listeners; /* libslirp's port forwards */
+	int64_t map_since;	/* when the mapping mode began, us */
 	uint8_t *in_heap;	/* by fd: opened in heap mode */
 	size_t nfd;		/* entries in in_heap */
 	unsigned int heap_open; /* fds set in in_heap */
@@ -121,6 +132,7 @@ static void set_mode(bool map)
 	mallopt(M_MMAP_THRESHOLD, map ? MAP_ABOVE : HEAP_BELOW);
 	mallopt(M_TRIM_THRESHOLD, map ? MAP_TRIM : HEAP_TRIM);
 	if (map) {
+		h.map_since = g_get_monotonic_time();
 		malloc_trim(0);
 		plug();
 	} else {
@@ -129,13 +141,25 @@ static void set_mode(bool map)
 	}
 }
 
-void heap_sockets(unsigned int sockets)
+/* @sockets: libslirp's sockets that can have buffers */
+static void count(unsigned int sockets)
 {
 	h.sockets = sockets;
 	if (!h.map && sockets >= HEAP_FEW)
 		set_mode(true);
-	else if (h.map && sockets <= HEAP_FEW / 2)
+	else if (h.map && sockets <= HEAP_FEW / 2 &&
+		 g_get_monotonic_time() - h.map_since >= MAP_MIN_US)
 		set_mode(false);
+}
+
+void heap_sockets(unsigned int sockets)
+{
+	count(sockets > h.listeners ? sockets - h.listeners : 0);
+}
+
+void heap_forwards(int delta)
+{
+	h.listeners += delta;
 }
 
 void heap_socket_opened(int fd)
@@ -155,7 +179,7 @@ void heap_socket_opened(int fd)
 			h.heap_open++;
 		}
 	}
-	heap_sockets(h.sockets + 1);
+	count(h.sockets + 1);
 	if (h.map && h.plug_due)
 		plug();
 }

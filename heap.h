@@ -16,6 +16,11 @@ void heap_init(void);
  * count of each slirp_pollfds_fill(), to choose where buffers go */
 void heap_sockets(unsigned int sockets);
 
+/* heap_forwards() - libslirp opened (@delta 1) or closed (-1) a port
+ * forward's socket: it has no buffers, and is left out of the count, so
+ * that forwards do not bring one connection to the mapping mode */
+void heap_forwards(int delta);
+
 /* heap_socket_opened() - libslirp opened @fd (register_poll_fd), after
  * allocating its buffers */
 void heap_socket_opened(int fd);

@@ -109,13 +109,34 @@ static void test_modes(void)
 	close_flow(&f[3]);
 	close_flow(&f[4]);
 	heap_sockets(1);
-	ok(!heap_mapping(), "one socket left: back to the heap");
+	ok(heap_mapping(), "one socket left at once: still mapping");
+	for (i = 0; i < 100; i++)
+		heap_sockets(i % 2 ? 4 : 2);
+	ok(heap_mapping(),
+	   "a count going up and down with each connection: still mapping");
+	usleep(1100 * 1000);
+	heap_sockets(1);
+	ok(!heap_mapping(), "one socket left a second on: back to the heap");
 	ok(heap_plugs() == 0, "the held chunks are freed");
 	open_flow(&f[6], 16);
 	ok(in_heap(f[6].snd) && in_heap(f[6].rcv),
 	   "a new flow's buffers come from the heap again");
 	close_flow(&f[5]);
 	close_flow(&f[6]);
+}
+
+/* port forwards' sockets have no buffers: they do not count */
+static void test_forwards(void)
+{
+	heap_forwards(3);
+	heap_sockets(3 + 3);
+	ok(!heap_mapping(), "three forwards and three flows: the heap");
+	heap_sockets(3 + 4);
+	ok(heap_mapping(), "three forwards and four flows: mapping");
+	heap_forwards(-3);
+	usleep(1100 * 1000);
+	heap_sockets(2);
+	ok(!heap_mapping(), "forwards removed, two flows: the heap again");
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -133,5 +154,6 @@ int main(void)
 		return 0;
 	}
 	test_modes();
+	test_forwards();
 	return done_testing();
 }
