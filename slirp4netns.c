@@ -553,8 +553,13 @@ static gboolean on_target_poll(gpointer data)
  * 15). What ends it is the file that named it: Podman unmounts and
  * removes its netns file, and /proc/PID/ns/net vanishes with PID. Once a
  * second, the name is looked up again, through a directory fd opened at
- * start (the sandbox hides the path itself): a different inode, or none,
- * means the namespace is gone.
+ * start (the sandbox hides the path itself). The namespace is gone when
+ * the name is, or when it names another inode of the same file system (a
+ * new namespace under the old name). A name that shows another file
+ * system is not an end: between Podman's unmount and its unlink it is the
+ * empty file under the mount, and a look taken while a mount is made can
+ * see either side (under rootless Podman 4.3, daemons exited a second
+ * after start, with their container running).
  */
 #define NETNS_POLL_SECONDS 1
 
@@ -564,9 +569,12 @@ static gboolean on_netns_poll(gpointer data)
 	struct s4n_core *c = ctx->core;
 	struct stat st;
 
-	if (fstatat(c->nsdir, c->nsname, &st, 0) == 0 &&
-	    st.st_dev == c->nsdev && st.st_ino == c->nsino)
+	if (fstatat(c->nsdir, c->nsname, &st, 0) == 0) {
+		if (st.st_dev != c->nsdev || st.st_ino == c->nsino)
+			return G_SOURCE_CONTINUE;
+	} else if (errno != ENOENT && errno != ENOTDIR && errno != ESRCH) {
 		return G_SOURCE_CONTINUE;
+	}
 	log_info("network namespace %s is gone, exiting", ctx->opts->target);
 	quit(ctx, 0);
 	return G_SOURCE_CONTINUE;
