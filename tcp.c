@@ -84,6 +84,7 @@
 #include <glib.h>
 
 #include "flow.h"
+#include "frame.h"
 #include "log.h"
 #include "tap.h"
 #include "tcp.h"
@@ -176,6 +177,15 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define X_DELACK 0x02 /* the ACK due (F_ACK_DUE) may wait, see DELACK_US */
 #define X_KEPT 0x04   /* tcp_flush(): kept in the pending list already */
 
+/* A remote forward's UNIX stream target (bridge.c) is a flow's socket
+ * too. Its accounting differs from TCP's: queued bytes are charged to
+ * the sender until the reader takes them (SK_MEMINFO_WMEM_ALLOC),
+ * MSG_TRUNC does not discard, and SO_PEEK_OFF works on every kernel but
+ * may be filtered (seccomp): each flow says whether its socket keeps
+ * the peek position. */
+#define LOCAL_PEEK_OFF 1
+#define LOCAL_SKIP 2
+
 struct tcp_conn {
 	struct flow_hdr h;
 	int fd;
@@ -200,6 +210,7 @@ struct tcp_conn {
 	uint8_t xflags;	    /* X_* */
 	uint8_t watch;	    /* WATCH_LEVEL: our window is low, 1 + backoff;
 			     * WATCH_TIMER: due_ms is the watch's */
+	uint8_t local;	    /* an AF_UNIX socket: LOCAL_*, else 0 */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	    /* timer, 0: none */
 };
@@ -223,7 +234,9 @@ struct tcp_ctx {
 	uint16_t ip_id;
 	int32_t pending[PENDING_MAX]; /* flows with F_ACK_DUE (and others) */
 	unsigned int npending;
-	int64_t delack_due_us; /* delayed ACKs go out then, 0: none */
+	int64_t delack_due_us;	  /* delayed ACKs go out then, 0: none */
+	tcp_redirect_fn redirect; /* remote forwards (bridge.c), or NULL */
+	void *redirect_opaque;
 };
 
 static int64_t now_ms(void)
@@ -401,11 +414,15 @@ static uint32_t window_of(struct tcp_ctx *t, const struct tcp_conn *c,
 	/* the kernel's own accounting (sock_getsockopt()) */
 	if (t->meminfo >= 0) {
 		if (getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mi, &sl) == 0) {
+			/* a UNIX socket's bytes are charged to the sender
+			 * until the reader takes them */
+			uint32_t q = mi[c->local ? SK_MEMINFO_WMEM_ALLOC
+						 : SK_MEMINFO_WMEM_QUEUED];
+
 			t->meminfo = 1;
 			if (ret_queued)
-				*ret_queued = mi[SK_MEMINFO_WMEM_QUEUED] > 0;
-			return tcpseg_window(mi[SK_MEMINFO_SNDBUF],
-					     mi[SK_MEMINFO_WMEM_QUEUED], len);
+				*ret_queued = q > 0;
+			return tcpseg_window(mi[SK_MEMINFO_SNDBUF], q, len);
 		}
 		if (errno == ENOPROTOOPT && t->meminfo == 0) {
 			log_debug("tcp: no SO_MEMINFO (Linux 4.12): windows "
@@ -644,8 +661,21 @@ static void check_closed(struct tcp_ctx *t, struct tcp_conn *c)
 
 /* --- host to guest -------------------------------------------------------- */
 
+/* peek from the start of the socket, skipping what is in flight? */
+static bool skips(const struct tcp_ctx *t, const struct tcp_conn *c)
+{
+	return c->local ? c->local == LOCAL_SKIP : t->peek_off < 0;
+}
+
 static void set_peek_off(struct tcp_ctx *t, struct tcp_conn *c, int off)
 {
+	if (c->local) {
+		if (c->local == LOCAL_PEEK_OFF &&
+		    setsockopt(c->fd, SOL_SOCKET, SO_PEEK_OFF, &off,
+			       sizeof(off)) < 0)
+			c->local = LOCAL_SKIP;
+		return;
+	}
 	if (t->peek_off >= 0 &&
 	    setsockopt(c->fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0) {
 		log_debug("SO_PEEK_OFF refused for TCP (%s): peeking from "
@@ -679,7 +709,7 @@ static ssize_t peek(struct tcp_ctx *t, struct tcp_conn *c, size_t len,
 	size_t skip = data_in_flight(c), n = 0;
 	ssize_t rc;
 
-	if (t->peek_off < 0) {
+	if (skips(t, c)) {
 		if (!t->discard)
 			t->discard = util_map(DISCARD_SIZE);
 		if (!t->discard)
@@ -726,7 +756,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 	uint32_t wnd = 0, wnd_max = c->gwnd;
 	bool wnd_known = false;
 
-	if (t->peek_off < 0)
+	if (skips(t, c))
 		wnd_max = MIN(wnd_max, SKIP_MAX);
 
 	if (c->state != ST_ESTABLISHED || !(c->flags & F_SYN_ACKED) ||
@@ -789,7 +819,7 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 			rc = emit(t, c, hdr, hlen, l4, dlen);
 			if (rc == -EAGAIN) {
 				/* not sent: the peek position goes back */
-				if (t->peek_off > 0)
+				if (!skips(t, c))
 					set_peek_off(t, c,
 						     (int)data_in_flight(c));
 				arm(t, c, TAP_RETRY_MS);
@@ -823,17 +853,21 @@ static void go_back(struct tcp_ctx *t, struct tcp_conn *c)
 		c->snd_nxt = c->iss + 1;
 		return;
 	}
-	if (t->peek_off > 0)
+	if (!skips(t, c))
 		set_peek_off(t, c, 0);
 	c->xflags |= X_MORE;
 	push(t, c);
 }
 
-/* drop @n acknowledged bytes from the socket */
-static void consume(struct tcp_conn *c, uint32_t n)
+/* drop @n acknowledged bytes from the socket (a UNIX socket's go to
+ * the payload area, unused between frames) */
+static void consume(struct tcp_ctx *t, struct tcp_conn *c, uint32_t n)
 {
 	while (n) {
-		ssize_t rc = recv(c->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+		ssize_t rc =
+		    c->local ? recv(c->fd, t->buf + PAY_OFF,
+				    MIN(n, PAYLOAD_MAX), MSG_DONTWAIT)
+			     : recv(c->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
 
 		if (rc <= 0 && errno != EINTR)
 			return;
@@ -867,10 +901,10 @@ static void on_ack(struct tcp_ctx *t, struct tcp_conn *c,
 		 * what it had before: the peek position follows */
 		if (tcpseg_seq_lt(c->snd_nxt, s->ack)) {
 			c->snd_nxt = s->ack;
-			if (t->peek_off > 0)
+			if (!skips(t, c))
 				set_peek_off(t, c, 0);
 		}
-		consume(c, data);
+		consume(t, c, data);
 		c->snd_una = s->ack;
 		c->dupacks = 0;
 		c->retries = 0;
@@ -1018,27 +1052,36 @@ static bool destination(const struct s4n_opts *o, const struct tcpseg *s,
 	}
 }
 
-/* a socket connecting to @dst; Return: fd, or -errno */
+/* a socket connecting to @dst, a remote forward's target if @fwd (its
+ * own connection: no --outbound-addr); Return: fd, or -errno */
 static int open_socket(const struct s4n_opts *o,
-		       const struct sockaddr_storage *dst, socklen_t len)
+		       const struct sockaddr_storage *dst, socklen_t len,
+		       bool fwd)
 {
+	bool local = dst->ss_family == AF_UNIX;
 	int fd, one = 1, rc = 0;
 
 	fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    IPPROTO_TCP);
+		    local ? 0 : IPPROTO_TCP);
 	if (fd < 0)
 		return -errno;
 	/* segments from the guest are sent as they come: its TCP already
 	 * decided when to send them */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (dst->ss_family == AF_INET && o->has_outbound_addr)
+	if (!local)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				 sizeof(one));
+	if (fwd)
+		rc = 0;
+	else if (dst->ss_family == AF_INET && o->has_outbound_addr)
 		rc = bind(fd, (const struct sockaddr *)&o->outbound_addr,
 			  sizeof(o->outbound_addr));
 	else if (dst->ss_family == AF_INET6 && o->has_outbound_addr6)
 		rc = bind(fd, (const struct sockaddr *)&o->outbound_addr6,
 			  sizeof(o->outbound_addr6));
+	/* a UNIX socket connects at once, or fails (EAGAIN: its backlog
+	 * is full) */
 	if (rc == 0 && connect(fd, (const struct sockaddr *)dst, len) < 0 &&
-	    errno != EINPROGRESS)
+	    (errno != EINPROGRESS || local))
 		rc = -1;
 	if (rc < 0) {
 		rc = -errno;
@@ -1053,21 +1096,41 @@ static void check_connect(struct tcp_ctx *t, struct tcp_conn *c);
 
 static int track(struct tcp_ctx *t, int fd, int32_t idx);
 
-/* the guest's SYN for a new flow; Return: false to hand it to libslirp */
-static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
-		   const struct flow_key *k)
+/* a remote forward's SYN that cannot become a flow: a reset, as from a
+ * closed port (libslirp would take it to the host's loopback) */
+static bool refuse_fwd(struct tcp_ctx *t, const uint8_t *frame, size_t len)
+{
+	uint8_t rst[FRAME_ETH_LEN + FRAME_IP6_LEN + FRAME_TCP_LEN];
+	ssize_t n = frame_tcp_rst(frame, len, rst, sizeof(rst));
+
+	if (n > 0)
+		(void)tap_send(t->tap, rst, (size_t)n);
+	return true;
+}
+
+/* the guest's SYN (@frame) for a new flow; Return: false to hand it to
+ * libslirp */
+static bool on_syn(struct tcp_ctx *t, const uint8_t *frame, size_t len,
+		   const struct tcpseg *s, const struct flow_key *k)
 {
 	struct sockaddr_storage dst;
 	struct tcp_conn *c;
 	socklen_t dlen;
 	int32_t idx;
 	int fd;
+	bool fwd = t->redirect && t->redirect(t->redirect_opaque, s->v6,
+					      s->daddr, s->dport, &dst, &dlen);
 
-	if (!destination(t->opts, s, &dst, &dlen) || map_buffers(t) < 0)
+	if (!fwd && !destination(t->opts, s, &dst, &dlen))
 		return false;
-	fd = open_socket(t->opts, &dst, dlen);
-	if (fd < 0)
-		return false; /* libslirp tries and answers as it always did */
+	fd = map_buffers(t) < 0 ? -ENOMEM
+				: open_socket(t->opts, &dst, dlen, fwd);
+	if (fd < 0) {
+		if (fwd)
+			log_debug("tcp: remote forward: %s", g_strerror(-fd));
+		/* else libslirp tries and answers as it always did */
+		return fwd && refuse_fwd(t, frame, len);
+	}
 	if (t->sndbuf)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &t->sndbuf,
 				 sizeof(t->sndbuf));
@@ -1076,11 +1139,12 @@ static bool on_syn(struct tcp_ctx *t, const struct tcpseg *s,
 		close(fd);
 		if (idx >= 0)
 			flow_del(&t->ft, idx);
-		return false;
+		return fwd && refuse_fwd(t, frame, len);
 	}
 	tap_socket_opened(t->tap); /* one descriptor fewer, as for libslirp */
 	c = conn(t, idx);
 	c->fd = fd;
+	c->local = dst.ss_family == AF_UNIX ? LOCAL_PEEK_OFF : 0;
 	c->state = ST_CONNECTING;
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
@@ -1135,6 +1199,10 @@ static void check_connect(struct tcp_ctx *t, struct tcp_conn *c)
 	int err = 0;
 	socklen_t elen = sizeof(err);
 
+	if (c->local) {
+		connected(t, c); /* a UNIX socket connects in connect() */
+		return;
+	}
 	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) < 0)
 		err = errno;
 	else if (ti.tcpi_state == TCP_SYN_SENT)
@@ -1345,6 +1413,32 @@ struct waitset *tcp_waitset(struct tcp_ctx *t)
 	return t->ws;
 }
 
+void tcp_set_redirect(struct tcp_ctx *t, tcp_redirect_fn fn, void *opaque)
+{
+	t->redirect = fn;
+	t->redirect_opaque = opaque;
+}
+
+void tcp_reset_to(struct tcp_ctx *t, bool v6, const uint8_t *haddr,
+		  uint16_t hport)
+{
+	struct flow_key k;
+	uint32_t i;
+
+	/* the guest's side does not matter: a key for its address only */
+	flow_key_make(&k, v6, haddr, haddr, 0, hport);
+	for (i = 0; i < t->ft.hi; i++) {
+		struct tcp_conn *c = conn(t, (int32_t)i);
+
+		if (!c->h.used || c->h.key.hport != hport ||
+		    c->h.key.v6 != v6 || memcmp(c->h.key.haddr, k.haddr, 16) ||
+		    (c->flags & F_FWD))
+			continue;
+		conn_reset(t, c);
+		(void)reap(t, (int32_t)i);
+	}
+}
+
 /* a segment for an existing flow */
 static void on_segment(struct tcp_ctx *t, struct tcp_conn *c,
 		       const struct tcpseg *s)
@@ -1427,7 +1521,7 @@ bool tcp_input(struct tcp_ctx *t, const uint8_t *frame, size_t len)
 			idx = -1;
 		}
 		if (idx < 0)
-			return on_syn(t, &s, &k);
+			return on_syn(t, frame, len, &s, &k);
 	}
 	if (idx < 0)
 		return false;

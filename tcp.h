@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "slirp4netns.h"
 
@@ -71,6 +72,35 @@ int tcp_open_from_host(struct tcp_ctx *t, int fd, bool v6, const uint8_t *caddr,
 /* tcp_waitset() - the wait set flow sockets are in, for tcpfwd.c's
  * listeners */
 struct waitset *tcp_waitset(struct tcp_ctx *t);
+
+/**
+ * typedef tcp_redirect_fn - the target of a remote forward at the guest's
+ * destination @daddr (4 or 16 bytes, as @v6 says) port @dport.
+ * @ret:	the target: AF_INET, AF_INET6 or AF_UNIX (stream), and its
+ *		length in *@ret_len
+ *
+ * Return: true if @daddr:@dport is a forward's, false to go on as usual.
+ */
+typedef bool (*tcp_redirect_fn)(void *opaque, bool v6, const uint8_t *daddr,
+				uint16_t dport, struct sockaddr_storage *ret,
+				socklen_t *ret_len);
+
+/**
+ * tcp_set_redirect() - ask @fn about every new SYN from the guest before
+ * its destination: the flow's socket then connects to @fn's target, with
+ * no --outbound-addr, and --disable-host-loopback does not apply; a
+ * target that fails at once resets the guest's connection. Called by
+ * bridge.c with its first remote forward; NULL @fn: none.
+ */
+void tcp_set_redirect(struct tcp_ctx *t, tcp_redirect_fn fn, void *opaque);
+
+/**
+ * tcp_reset_to() - reset both ends of the guest's flows to @haddr (4 or
+ * 16 bytes, as @v6 says) port @hport. Called by bridge.c when a remote
+ * forward is removed.
+ */
+void tcp_reset_to(struct tcp_ctx *t, bool v6, const uint8_t *haddr,
+		  uint16_t hport);
 
 /* tcp_free() - close every flow and free the state. Called at exit. */
 void tcp_free(struct tcp_ctx *t);
