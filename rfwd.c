@@ -106,6 +106,28 @@ static bool in_prefix6(const struct in6_addr *a, const struct in6_addr *p,
 	return true;
 }
 
+/*
+ * anycast6() - is @a one of the 128 reserved subnet anycast addresses of
+ * its prefix of @len bits (RFC 2526)? In a /64, interface identifiers
+ * fdff:ffff:ffff:ff80 and above; else the last 128 addresses.
+ */
+static bool anycast6(const struct in6_addr *a, unsigned int len)
+{
+	static const uint8_t eui64[7] = {0xfd, 0xff, 0xff, 0xff,
+					 0xff, 0xff, 0xff};
+	unsigned int i;
+
+	if (len == 64)
+		return !memcmp(a->s6_addr + 8, eui64, 7) &&
+		       a->s6_addr[15] >= 0x80;
+	if (len > 121)
+		return false; /* too small a network for the rule */
+	for (i = len; i < 121; i++)
+		if (!(a->s6_addr[i / 8] & (0x80u >> (i % 8))))
+			return false;
+	return true;
+}
+
 static const char *check6(const struct s4n_opts *o, const struct in6_addr *a)
 {
 	struct in6_addr net = *a;
@@ -125,6 +147,8 @@ static const char *check6(const struct s4n_opts *o, const struct in6_addr *a)
 		return "guest_addr is the DNS address";
 	if (IN6_ARE_ADDR_EQUAL(a, &o->vguest6))
 		return "guest_addr is the guest's address";
+	if (anycast6(a, o->prefix6_len))
+		return "guest_addr is a reserved subnet anycast address";
 	return NULL;
 }
 
@@ -195,6 +219,24 @@ int rfwd_table_remove(struct rfwd_table *t, int64_t id)
 		return -ENOENT;
 	g_ptr_array_remove_index(t->entries, i);
 	return 0;
+}
+
+struct rfwd_entry *rfwd_table_match(const struct rfwd_table *t, bool v6,
+				    const uint8_t *daddr, uint16_t dport)
+{
+	for (size_t i = 0; t && i < t->entries->len; i++) {
+		struct rfwd_entry *e = t->entries->pdata[i];
+		const union rfwd_sockaddr *g = &e->spec.guest;
+
+		if (rfwd_guest_port(&e->spec) != dport)
+			continue;
+		if (v6 ? g->sa.sa_family == AF_INET6 &&
+			     !memcmp(&g->in6.sin6_addr, daddr, 16)
+		       : g->sa.sa_family == AF_INET &&
+			     !memcmp(&g->in.sin_addr, daddr, 4))
+			return e;
+	}
+	return NULL;
 }
 
 size_t rfwd_table_len(const struct rfwd_table *t)
@@ -393,4 +435,140 @@ bool rfwd_nat_out(const struct rfwd_nat *n, const uint8_t *f, size_t len,
 	memcpy(out, f, len);
 	swap_addr(out, tcp, FRAME_ETH_LEN + 12, n->gw);
 	return true;
+}
+
+/* --- neighbours ---------------------------------------------------------- */
+
+#define ETH_TYPE_ARP 0x0806
+#define ETH_TYPE_IPV6 0x86dd
+#define ARP_LEN 28
+#define IP_PROTO_ICMPV6 58
+#define NDP_NS 135
+#define NDP_NA 136
+#define NDP_LEN 24	    /* type, code, sum, flags, target */
+#define NDP_OPT_LEN 8	    /* a link-layer address option */
+#define NDP_OPT_TARGET_LL 2 /* in an advertisement */
+#define NA_SOLICITED 0x40
+#define NA_OVERRIDE 0x20
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* is @a (4 or 16 bytes) the address of a forward other than the gateway? */
+static bool forward_addr(const struct rfwd_table *t, const struct s4n_opts *o,
+			 bool v6, const uint8_t *a)
+{
+	if (v6 ? !memcmp(a, &o->vhost6, 16) : !memcmp(a, &o->vhost, 4))
+		return false;
+	for (size_t i = 0; t && i < t->entries->len; i++) {
+		const union rfwd_sockaddr *g =
+		    &((const struct rfwd_entry *)t->entries->pdata[i])
+			 ->spec.guest;
+
+		if (v6 ? g->sa.sa_family == AF_INET6 &&
+			     !memcmp(&g->in6.sin6_addr, a, 16)
+		       : g->sa.sa_family == AF_INET &&
+			     !memcmp(&g->in.sin_addr, a, 4))
+			return true;
+	}
+	return false;
+}
+
+/* an ARP reply to the request at @f, or 0 */
+static size_t arp_reply(const struct rfwd_table *t, const struct s4n_opts *o,
+			const uint8_t *mac, const uint8_t *f, size_t len,
+			uint8_t *out)
+{
+	const uint8_t *arp = f + FRAME_ETH_LEN;
+
+	if (len < FRAME_ETH_LEN + ARP_LEN || get16(arp) != 1 ||
+	    get16(arp + 2) != ETH_TYPE_IPV4 || arp[4] != 6 || arp[5] != 4 ||
+	    get16(arp + 6) != 1 || !forward_addr(t, o, false, arp + 24))
+		return 0;
+	memcpy(out, f + 6, 6);
+	memcpy(out + 6, mac, 6);
+	put16(out + 12, ETH_TYPE_ARP);
+	memcpy(out + FRAME_ETH_LEN, arp,
+	       6); /* hardware and protocol types, sizes */
+	put16(out + FRAME_ETH_LEN + 6, 2);
+	memcpy(out + FRAME_ETH_LEN + 8, mac, 6);
+	memcpy(out + FRAME_ETH_LEN + 14, arp + 24,
+	       4); /* the address asked for */
+	memcpy(out + FRAME_ETH_LEN + 18, arp + 8, 10); /* to the asker */
+	return FRAME_ETH_LEN + ARP_LEN;
+}
+
+/* a neighbour advertisement for the solicitation at @f, or 0 */
+static size_t na_reply(const struct rfwd_table *t, const struct s4n_opts *o,
+		       const uint8_t *mac, const uint8_t *f, size_t len,
+		       uint8_t *out)
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
+	const uint8_t *ip = f + FRAME_ETH_LEN, *ns = ip + FRAME_IP6_LEN,
+		      *src = ip + 8;
+	uint8_t *oip = out + FRAME_ETH_LEN, *na = oip + FRAME_IP6_LEN;
+	bool unspec = true;
+	uint64_t sum;
+	uint16_t csum;
+
+	/* RFC 4861 7.1.1: hop limit 255, code 0, a unicast target; no
+	 * extension headers (a guest's kernel sends none here) */
+	if (len < FRAME_ETH_LEN + FRAME_IP6_LEN + NDP_LEN ||
+	    (ip[0] >> 4) != 6 || ip[6] != IP_PROTO_ICMPV6 || ip[7] != 255 ||
+	    ns[0] != NDP_NS || ns[1] != 0 || get16(ip + 4) < NDP_LEN ||
+	    get16(ip + 4) > len - FRAME_ETH_LEN - FRAME_IP6_LEN ||
+	    ns[8] == 0xff || !forward_addr(t, o, true, ns + 8))
+		return 0;
+	for (int i = 0; i < 16; i++)
+		unspec = unspec && !src[i];
+	memcpy(out, f + 6, 6);
+	memcpy(out + 6, mac, 6);
+	put16(out + 12, ETH_TYPE_IPV6);
+	memset(oip, 0, FRAME_IP6_LEN);
+	oip[0] = 0x60;
+	put16(oip + 4, NDP_LEN + NDP_OPT_LEN);
+	oip[6] = IP_PROTO_ICMPV6;
+	oip[7] = 255;
+	memcpy(oip + 8, ns + 8, 16);
+	/* 7.2.4: to the solicitation's source; to all nodes, unsolicited,
+	 * when that is unspecified (duplicate address detection) */
+	memcpy(oip + 24, unspec ? all_nodes : src, 16);
+	memset(na, 0, NDP_LEN);
+	na[0] = NDP_NA;
+	na[4] = (uint8_t)(NA_OVERRIDE | (unspec ? 0 : NA_SOLICITED));
+	memcpy(na + 8, ns + 8, 16);
+	na[NDP_LEN] = NDP_OPT_TARGET_LL;
+	na[NDP_LEN + 1] = 1; /* units of 8 bytes */
+	memcpy(na + NDP_LEN + 2, mac, 6);
+	/* the pseudo-header: addresses, length, next header */
+	sum = frame_sum(oip + 8, 32) + htons(NDP_LEN + NDP_OPT_LEN) +
+	      htons(IP_PROTO_ICMPV6);
+	sum += frame_sum(na, NDP_LEN + NDP_OPT_LEN);
+	csum = (uint16_t)~frame_fold(sum); /* in memory order already */
+	memcpy(na + 2, &csum, 2);
+	return FRAME_ETH_LEN + FRAME_IP6_LEN + NDP_LEN + NDP_OPT_LEN;
+}
+
+size_t rfwd_neigh_reply(const struct rfwd_table *t, const struct s4n_opts *o,
+			const uint8_t *mac, const uint8_t *f, size_t len,
+			uint8_t *out)
+{
+	if (!t || !t->entries->len || len < FRAME_ETH_LEN)
+		return 0;
+	switch (get16(f + 12)) {
+	case ETH_TYPE_ARP:
+		return arp_reply(t, o, mac, f, len, out);
+	case ETH_TYPE_IPV6:
+		return na_reply(t, o, mac, f, len, out);
+	default:
+		return 0;
+	}
 }

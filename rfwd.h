@@ -103,6 +103,33 @@ struct rfwd_entry *rfwd_table_at(const struct rfwd_table *t, size_t i);
 int rfwd_parse(const char *arg, const struct s4n_opts *o, struct rfwd_spec *ret,
 	       const char **ret_why);
 
+/**
+ * rfwd_table_match() - the forward at the guest's destination @daddr (4 or
+ * 16 bytes, as @v6 says) and @dport (host byte order). Called by bridge.c
+ * for each new SYN from the guest on the TCP path.
+ *
+ * Return: the entry, or NULL.
+ */
+struct rfwd_entry *rfwd_table_match(const struct rfwd_table *t, bool v6,
+				    const uint8_t *daddr, uint16_t dport);
+
+/* The longest answer rfwd_neigh_reply() writes: Ethernet, IPv6, a
+ * neighbour advertisement with its link-layer address option */
+#define RFWD_NEIGH_MAX (14 + 40 + 24 + 8)
+
+/**
+ * rfwd_neigh_reply() - answer the guest's ARP request or NDP neighbour
+ * solicitation @f for the address of a forward in @t that is not the
+ * gateway (libslirp answers for its own addresses, and for those of the
+ * forwards it carries itself), as the host @mac.
+ * @out:	RFWD_NEIGH_MAX bytes
+ *
+ * Return: the answer's length in @out, or 0 if @f asks for no forward.
+ */
+size_t rfwd_neigh_reply(const struct rfwd_table *t, const struct s4n_opts *o,
+			const uint8_t *mac, const uint8_t *f, size_t len,
+			uint8_t *out);
+
 /* rfwd_guest_port(), rfwd_host_port() - ports in host byte order */
 uint16_t rfwd_guest_port(const struct rfwd_spec *s);
 uint16_t rfwd_host_port(const struct rfwd_spec *s);

@@ -133,6 +133,19 @@ static void test_check(void)
 	       "guest_addr is the guest's address", "check6: guest");
 	is_str(check_str("[fd01::2]:80-127.0.0.1:1", NULL),
 	       "guest_addr is outside the virtual network", "check6: outside");
+	is_str(check_str("[fd00::]:80-127.0.0.1:1", NULL),
+	       "guest_addr is the network address", "check6: network");
+	is_str(check_str("[fd00::fdff:ffff:ffff:ff80]:80-127.0.0.1:1", NULL),
+	       "guest_addr is a reserved subnet anycast address",
+	       "check6: first subnet anycast address (RFC 2526)");
+	is_str(check_str("[fd00::fdff:ffff:ffff:ffff]:80-127.0.0.1:1", NULL),
+	       "guest_addr is a reserved subnet anycast address",
+	       "check6: last subnet anycast address");
+	ok(check_str("[fd00::fdff:ffff:ffff:ff7f]:80-127.0.0.1:1", NULL) ==
+	       NULL,
+	   "check6: the address below them is fine");
+	ok(check_str("[fd00::50]:80-[::1]:5432", NULL) == NULL,
+	   "check6: a free address is fine");
 }
 
 /* full one's complement sum of @len bytes, for checking the rewrite */
@@ -226,10 +239,171 @@ static void test_nat(void)
 	ok(!rfwd_nat_in(&n, f, len), "nat in: no forwards, untouched");
 }
 
+static void test_match(void)
+{
+	struct rfwd_table *t = rfwd_table_new();
+	struct rfwd_spec s;
+	const char *why;
+	uint8_t a4[4], a6[16];
+
+	setup(true);
+	rfwd_parse("10.0.2.50:80-127.0.0.1:1", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+	rfwd_parse("[fd00::50]:80-unix:/x", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+	inet_pton(AF_INET, "10.0.2.50", a4);
+	inet_pton(AF_INET6, "fd00::50", a6);
+	ok(rfwd_table_match(t, false, a4, 80) &&
+	       rfwd_table_match(t, false, a4, 80)->id == 1,
+	   "match: IPv4 address and port");
+	ok(rfwd_table_match(t, true, a6, 80) &&
+	       rfwd_table_match(t, true, a6, 80)->id == 2,
+	   "match: IPv6 address and port");
+	ok(!rfwd_table_match(t, false, a4, 81), "match: other port");
+	ok(!rfwd_table_match(t, true, a6, 81), "match: other IPv6 port");
+	a6[15] = 0x51;
+	ok(!rfwd_table_match(t, true, a6, 80), "match: other IPv6 address");
+	ok(!rfwd_table_match(NULL, true, a6, 80), "match: no table");
+	rfwd_table_free(t);
+}
+
+static const uint8_t gmac[6] = {0x02, 0, 0, 0, 0, 0x01};
+static const uint8_t hmac[6] = {0x52, 0x55, 10, 0, 2, 2};
+
+/* an ARP request from the guest (10.0.2.100) for @tpa */
+static size_t make_arp(uint8_t *f, const char *tpa)
+{
+	static const uint8_t head[] = {0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1};
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, gmac, 6);
+	memcpy(f + 12, head, sizeof(head));
+	memcpy(f + 22, gmac, 6);
+	inet_pton(AF_INET, "10.0.2.100", f + 28);
+	memset(f + 32, 0, 6);
+	inet_pton(AF_INET, tpa, f + 38);
+	return 42;
+}
+
+/* a neighbour solicitation from @src (or ::) for @target */
+static size_t make_ns(uint8_t *f, const char *src, const char *target)
+{
+	uint8_t *ip = f + 14, *ns = ip + 40;
+	uint32_t s;
+	int i;
+
+	memset(f, 0, 14 + 40 + 32);
+	f[0] = 0x33;
+	f[1] = 0x33;
+	f[2] = 0xff;
+	memcpy(f + 6, gmac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ip[0] = 0x60;
+	ip[5] = 32;
+	ip[6] = 58;
+	ip[7] = 255;
+	inet_pton(AF_INET6, src, ip + 8);
+	inet_pton(AF_INET6, "ff02::1:ff00:0", ip + 24);
+	inet_pton(AF_INET6, target, ns + 8);
+	for (i = 0; i < 3; i++)
+		ip[37 + i] = ns[21 + i];
+	ns[0] = 135;
+	ns[24] = 1;
+	ns[25] = 1;
+	memcpy(ns + 26, gmac, 6);
+	s = sum16(ip + 8, 32, 58 + 32);
+	s = fold(sum16(ns, 32, s));
+	ns[2] = (uint8_t)(s >> 8);
+	ns[3] = (uint8_t)s;
+	return 14 + 40 + 32;
+}
+
+static void test_neigh(void)
+{
+	struct rfwd_table *t = rfwd_table_new();
+	uint8_t f[128], out[RFWD_NEIGH_MAX];
+	struct rfwd_spec s;
+	const char *why;
+	uint8_t a[16];
+	size_t len, n;
+
+	setup(true);
+	rfwd_parse("10.0.2.50:80-127.0.0.1:1", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+	rfwd_parse("[fd00::50]:80-127.0.0.1:1", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+	rfwd_parse("[fd00::2]:80-127.0.0.1:1", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+	rfwd_parse("10.0.2.2:81-127.0.0.1:1", &opts, &s, &why);
+	rfwd_table_add(t, &s, NULL);
+
+	len = make_arp(f, "10.0.2.50");
+	n = rfwd_neigh_reply(t, &opts, hmac, f, len, out);
+	inet_pton(AF_INET, "10.0.2.50", a);
+	ok(n == 42 && !memcmp(out, gmac, 6) && !memcmp(out + 6, hmac, 6) &&
+	       out[21] == 2 && !memcmp(out + 22, hmac, 6) &&
+	       !memcmp(out + 28, a, 4) && !memcmp(out + 32, gmac, 6) &&
+	       !memcmp(out + 38, f + 28, 4),
+	   "neigh: ARP reply for a forward's address, from our MAC");
+	len = make_arp(f, "10.0.2.51");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: no ARP reply for another address");
+	len = make_arp(f, "10.0.2.2");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: the gateway is libslirp's to answer");
+	len = make_arp(f, "10.0.2.50");
+	f[21] = 2;
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: an ARP reply is not answered");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, 30, out),
+	   "neigh: a short ARP frame is not answered");
+
+	len = make_ns(f, "fd00::100", "fd00::50");
+	ok(fold(sum16(f + 54, 32, sum16(f + 22, 32, 58 + 32))) == 0,
+	   "neigh: the test solicitation's checksum is right");
+	n = rfwd_neigh_reply(t, &opts, hmac, f, len, out);
+	inet_pton(AF_INET6, "fd00::50", a);
+	ok(n == 14 + 40 + 32 && !memcmp(out, gmac, 6) &&
+	       !memcmp(out + 6, hmac, 6) && out[14 + 7] == 255 &&
+	       !memcmp(out + 14 + 8, a, 16) &&
+	       !memcmp(out + 14 + 24, f + 14 + 8, 16) && out[54] == 136 &&
+	       out[58] == 0x60 && !memcmp(out + 62, a, 16) && out[78] == 2 &&
+	       !memcmp(out + 80, hmac, 6),
+	   "neigh: advertisement for a forward's IPv6 address, solicited, "
+	   "override, our MAC");
+	ok(fold(sum16(out + 54, 32, sum16(out + 22, 32, 58 + 32))) == 0,
+	   "neigh: the advertisement's checksum is right");
+	len = make_ns(f, "::", "fd00::50");
+	n = rfwd_neigh_reply(t, &opts, hmac, f, len, out);
+	ok(n && out[14 + 24] == 0xff && out[14 + 25] == 0x02 &&
+	       out[14 + 39] == 1 && out[58] == 0x20 &&
+	       fold(sum16(out + 54, 32, sum16(out + 22, 32, 58 + 32))) == 0,
+	   "neigh: from ::, to all nodes, not solicited");
+	len = make_ns(f, "fd00::100", "fd00::2");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: the IPv6 gateway is libslirp's to answer");
+	len = make_ns(f, "fd00::100", "fd00::51");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: no advertisement for another address");
+	len = make_ns(f, "fd00::100", "fd00::50");
+	f[14 + 7] = 64;
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len, out),
+	   "neigh: a hop limit other than 255 is not answered");
+	len = make_ns(f, "fd00::100", "fd00::50");
+	ok(!rfwd_neigh_reply(t, &opts, hmac, f, len - 20, out),
+	   "neigh: a truncated solicitation is not answered");
+	rfwd_table_free(t);
+	ok(!rfwd_neigh_reply(NULL, &opts, hmac, f, len, out),
+	   "neigh: no table, no answer");
+}
+
 int main(void)
 {
 	test_parse();
 	test_check();
 	test_nat();
+	test_match();
+	test_neigh();
 	return done_testing();
 }
