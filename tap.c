@@ -101,6 +101,9 @@ struct s4n_tap {
 	const struct rfwd_nat *nat;  /* forwards on the gateway (bridge.c) */
 	void (*after_input)(void *); /* bridge.c's drain, or NULL */
 	void *after_opaque;
+	/* bridge.c's ARP and NDP answers, or NULL */
+	bool (*neigh)(void *, const uint8_t *, size_t);
+	void *neigh_opaque;
 };
 
 /* Ask for offloads on a TAP fd opened with IFF_VNET_HDR; returns the
@@ -331,6 +334,8 @@ int tap_input(struct s4n_tap *tap, Slirp *slirp, const uint8_t *frame,
 	default:
 		return -EINVAL;
 	}
+	if (tap->neigh && tap->neigh(tap->neigh_opaque, frame, len))
+		return 0;
 	syn = frame_is_syn(frame, len);
 	if (syn) {
 		/* resources.c: descriptors and memory for the flow's socket */
@@ -362,6 +367,13 @@ void tap_set_after_input(struct s4n_tap *tap, void (*fn)(void *), void *opaque)
 void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat)
 {
 	tap->nat = nat;
+}
+
+void tap_set_neigh(struct s4n_tap *tap,
+		   bool (*fn)(void *, const uint8_t *, size_t), void *opaque)
+{
+	tap->neigh = fn;
+	tap->neigh_opaque = opaque;
 }
 
 int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)

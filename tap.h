@@ -88,6 +88,12 @@ int tap_write(struct s4n_tap *tap, const struct virtio_net_hdr *vh,
  * bridge.c when the first such forward opens. */
 void tap_set_nat(struct s4n_tap *tap, const struct rfwd_nat *nat);
 
+/* tap_set_neigh() - let @fn answer the guest's ARP and NDP frames first:
+ * it returns true when it answered, and the frame goes no further; NULL:
+ * none. Called by bridge.c, whose forwards' addresses answer them. */
+void tap_set_neigh(struct s4n_tap *tap,
+		   bool (*fn)(void *, const uint8_t *, size_t), void *opaque);
+
 /* tap_set_after_input() - call @fn(@opaque) after each frame from the guest
  * went to libslirp (NULL: none). Called by bridge.c while remote forwards
  * carry connections, see bridge_drain(). */
