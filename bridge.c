@@ -3,6 +3,19 @@
  *
  * Copyright (C) 2026 The slirp4netns authors
  *
+ * With the TCP path (tcp.c), a forward is an entry in the table and
+ * nothing more: the path asks us (redirect()) for each SYN from the
+ * guest, and a SYN to a forward's address and port becomes a flow whose
+ * socket connects to the forward's target, TCP of either family or a
+ * UNIX stream socket, with the path's zero-copy data movement and its
+ * window. That works for an IPv6 guest_addr too, which libslirp's
+ * forward calls cannot take. The forwards' addresses other than the
+ * gateway answer ARP and NDP from here (neigh()): libslirp answers for
+ * its own addresses only. Removing a forward resets its flows.
+ *
+ * Without the TCP path (--disable-tcp-fast-path), IPv4 forwards go
+ * through libslirp, as follows, and an IPv6 guest_addr is refused.
+ *
  * libslirp terminates the guest's TCP connection to guest_addr:guest_port
  * and, for a forward registered with slirp_add_unix(), connects a new UNIX
  * stream socket to a path for each of them. That path is a listener of
@@ -42,6 +55,7 @@
 #include "bridge.h"
 #include "log.h"
 #include "tap.h"
+#include "tcp.h"
 #include "util.h"
 
 /* Bytes in flight per direction and connection: a socket buffer's worth */
@@ -63,6 +77,8 @@ struct bridge {
 	struct rfwd_nat *nat; /* forwards on the gateway; NULL until one */
 	uint8_t *out;	      /* a rewritten frame to the guest */
 	unsigned int nconns;  /* connections open, over all forwards */
+	bool sandboxed;	      /* in --enable-sandbox's mount namespace */
+	bool hooked;	      /* redirect() and neigh() are in place */
 };
 
 struct fwd;
@@ -380,22 +396,35 @@ static gboolean conn_cb(gint fd, GIOCondition cond, gpointer data)
  *
  * Return: the fd, or -errno when the target refused at once.
  */
+/* target_addr() - the socket address of @s's target */
+static void target_addr(const struct rfwd_spec *s, struct sockaddr_storage *ret,
+			socklen_t *ret_len)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)ret;
+
+	memset(ret, 0, sizeof(*ret));
+	if (s->path[0]) {
+		sun->sun_family = AF_UNIX;
+		memcpy(sun->sun_path, s->path, sizeof(sun->sun_path));
+		*ret_len = sizeof(*sun);
+	} else {
+		*ret_len = s->host.sa.sa_family == AF_INET6
+			       ? sizeof(s->host.in6)
+			       : sizeof(s->host.in);
+		memcpy(ret, &s->host, *ret_len);
+	}
+}
+
 static int target_connect(const struct fwd *f, bool *ret_pending)
 {
-	const struct rfwd_spec *s = &f->spec;
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	const struct sockaddr *sa = &s->host.sa;
-	socklen_t salen = s->host.sa.sa_family == AF_INET6 ? sizeof(s->host.in6)
-							   : sizeof(s->host.in);
+	struct sockaddr_storage ss;
+	const struct sockaddr *sa = (const struct sockaddr *)&ss;
+	socklen_t salen;
 	struct pollfd p;
 	int fd, err = 0;
 	socklen_t len = sizeof(err);
 
-	if (s->path[0]) {
-		memcpy(sun.sun_path, s->path, sizeof(sun.sun_path));
-		sa = (const struct sockaddr *)&sun;
-		salen = sizeof(sun);
-	}
+	target_addr(&f->spec, &ss, &salen);
 	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 	if (fd < 0)
@@ -553,6 +582,68 @@ const void *bridge_frame_out(struct s4n_ctx *ctx, const void *frame, size_t len)
 	return frame;
 }
 
+/* --- on the TCP path ------------------------------------------------------ */
+
+/* a tcp_redirect_fn: the target of the forward at @daddr:@dport */
+static bool redirect(void *opaque, bool v6, const uint8_t *daddr,
+		     uint16_t dport, struct sockaddr_storage *ret,
+		     socklen_t *ret_len)
+{
+	const struct bridge *b = opaque;
+	const struct rfwd_entry *e =
+	    rfwd_table_match(b->table, v6, daddr, dport);
+
+	if (!e)
+		return false;
+	target_addr(&e->spec, ret, ret_len);
+	return true;
+}
+
+/* tap_set_neigh()'s callback: ARP and NDP for the forwards' addresses,
+ * from libslirp's own MAC address (52:55 and the gateway's IPv4) */
+static bool neigh(void *opaque, const uint8_t *f, size_t len)
+{
+	const struct bridge *b = opaque;
+	uint8_t out[RFWD_NEIGH_MAX], mac[6] = {0x52, 0x55};
+	size_t n;
+
+	memcpy(mac + 2, &b->ctx->opts->vhost, 4);
+	n = rfwd_neigh_reply(b->table, b->ctx->opts, mac, f, len, out);
+	if (!n)
+		return false;
+	(void)tap_send(b->ctx->tap, out, n);
+	return true;
+}
+
+static void hook(struct bridge *b)
+{
+	if (b->hooked)
+		return;
+	tcp_set_redirect(b->ctx->tcp, redirect, b);
+	tap_set_neigh(b->ctx->tap, neigh, b);
+	b->hooked = true;
+}
+
+/*
+ * in_view() - with --enable-sandbox, can the daemon reach the UNIX socket
+ * @path? Its mount namespace holds what --guestfwd named at start-up
+ * (and /etc): a path outside would give every guest connection a reset.
+ *
+ * Return: NULL, or why not (a static string).
+ */
+static const char *in_view(const struct bridge *b, const char *path)
+{
+	struct stat st;
+
+	if (!b->sandboxed || stat(path, &st) == 0)
+		return NULL;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return "host_socket is outside what --enable-sandbox keeps in "
+		       "view (the sockets that --guestfwd names at start-up, "
+		       "and /etc)";
+	return "host_socket cannot be reached inside --enable-sandbox";
+}
+
 /* --- the table --------------------------------------------------------- */
 
 int64_t bridge_add(struct s4n_ctx *ctx, const struct rfwd_spec *s,
@@ -566,13 +657,21 @@ int64_t bridge_add(struct s4n_ctx *ctx, const struct rfwd_spec *s,
 	*ret_why = rfwd_check(ctx->opts, b->table, s);
 	if (*ret_why)
 		return -1;
-	if (s->guest.sa.sa_family != AF_INET) {
-		*ret_why = "IPv6 guest_addr: not supported by this build";
+	if (s->guest.sa.sa_family != AF_INET && !ctx->tcp) {
+		*ret_why = "an IPv6 guest_addr needs the TCP path "
+			   "(not with --disable-tcp-fast-path)";
 		return -1;
 	}
 	if (rfwd_table_len(b->table) >= RFWD_MAX) {
 		*ret_why = "too many remote forwards";
 		return -1;
+	}
+	if (s->path[0] && (*ret_why = in_view(b, s->path)))
+		return -1;
+	if (ctx->tcp) {
+		e = rfwd_table_add(b->table, s, NULL);
+		hook(b);
+		return e->id;
 	}
 	if (!b->dir && !bridge_prepare(ctx)) {
 		*ret_why = "cannot create the directory of the forwards' "
@@ -609,8 +708,9 @@ int bridge_start(struct s4n_ctx *ctx, const char *dir)
 	if (dir) {
 		get_bridge(ctx)->dir = g_strdup(dir);
 		ctx->bridge->dir_given = true;
+		ctx->bridge->sandboxed = true;
 	} else if (o->enable_seccomp && (o->api_socket || o->n_guestfwd) &&
-		   !bridge_prepare(ctx)) {
+		   !ctx->tcp && !bridge_prepare(ctx)) {
 		return -1; /* mkdir() is not allowed later */
 	}
 	for (i = 0; i < o->n_guestfwd; i++) {
@@ -636,6 +736,20 @@ static void fwd_close(struct fwd *f)
 	g_free(f);
 }
 
+/* path_close() - a forward on the TCP path goes: its flows are reset */
+static void path_close(struct bridge *b, const struct rfwd_spec *s)
+{
+	const union rfwd_sockaddr *g = &s->guest;
+
+	if (g->sa.sa_family == AF_INET6)
+		tcp_reset_to(b->ctx->tcp, true, g->in6.sin6_addr.s6_addr,
+			     rfwd_guest_port(s));
+	else
+		tcp_reset_to(b->ctx->tcp, false,
+			     (const uint8_t *)&g->in.sin_addr,
+			     rfwd_guest_port(s));
+}
+
 int bridge_remove(struct s4n_ctx *ctx, int64_t id)
 {
 	struct bridge *b = ctx->bridge;
@@ -643,7 +757,10 @@ int bridge_remove(struct s4n_ctx *ctx, int64_t id)
 
 	if (!e)
 		return -ENOENT;
-	fwd_close(e->data);
+	if (e->data)
+		fwd_close(e->data);
+	else
+		path_close(b, &e->spec);
 	(void)rfwd_table_remove(b->table, id);
 	s4n_slirp_changed(ctx);
 	return 0;
@@ -666,6 +783,10 @@ void bridge_free(struct s4n_ctx *ctx)
 		(void)rmdir(b->dir);
 	if (b->nat)
 		tap_set_nat(ctx->tap, NULL);
+	if (b->hooked) {
+		tcp_set_redirect(ctx->tcp, NULL, NULL);
+		tap_set_neigh(ctx->tap, NULL, NULL);
+	}
 	g_free(b->nat);
 	g_free(b->out);
 	rfwd_table_free(b->table);

@@ -24,9 +24,11 @@
 int bridge_start(struct s4n_ctx *ctx, const char *dir);
 
 /**
- * bridge_add() - open a remote forward: a listener on the guest's side,
- * whose connections the daemon relays to the target. Called by main() for
- * each --guestfwd and by the API's add_guestfwd.
+ * bridge_add() - open a remote forward: on the TCP path an entry that the
+ * path asks for each guest SYN (tcp_set_redirect()); without it (IPv4
+ * only), a listener in libslirp whose connections the daemon relays to
+ * the target. Called by main() for each --guestfwd and by the API's
+ * add_guestfwd.
  * @ret_why:	on failure, what went wrong (static string, or strerror)
  *
  * Return: the new forward's id, or -1.
@@ -35,7 +37,8 @@ int64_t bridge_add(struct s4n_ctx *ctx, const struct rfwd_spec *s,
 		   const char **ret_why);
 
 /**
- * bridge_remove() - close forward @id: its listener and its connections.
+ * bridge_remove() - close forward @id: its listener and its connections
+ * (on the TCP path, its flows are reset).
  *
  * Return: 0, or -ENOENT.
  */
