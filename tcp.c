@@ -1589,6 +1589,25 @@ static bool peer_closed(int fd)
 	}
 }
 
+/*
+ * The socket has room again, and the guest was last offered less than a
+ * segment: a window update now, or only its persist timer, which backs
+ * off, would find out. A UNIX socket (a remote forward's) reports room
+ * whenever its reader took enough; a TCP socket only after a short send
+ * (F_SHORT). Not when the window did not grow: that ACK would count as
+ * a duplicate.
+ */
+static void window_update(struct tcp_ctx *t, struct tcp_conn *c)
+{
+	uint32_t seg = MAX(c->seg_len, MSS_DEFAULT4);
+
+	if (c->state != ST_ESTABLISHED || (c->flags & F_GUEST_FIN) ||
+	    ((uint32_t)c->wnd_sent << c->ows) >= seg ||
+	    (our_window(t, c) >> c->ows) <= c->wnd_sent)
+		return;
+	send_ack(t, c);
+}
+
 /* a waitset_fn: events on the socket @fd of a flow */
 static void on_sock(void *cookie, int fd, uint32_t events)
 {
@@ -1626,6 +1645,8 @@ static void on_sock(void *cookie, int fd, uint32_t events)
 		if (err)
 			c->flags |= F_HOST_RST | F_HOST_EOF;
 	}
+	if ((events & EPOLLOUT) && !(c->flags & F_SHORT))
+		window_update(t, c);
 	if ((events & EPOLLOUT) && (c->flags & F_SHORT)) {
 		/* room again for what the socket could not take: a window
 		 * update, and three duplicates of it, so that the guest
