@@ -377,7 +377,7 @@ must "user's UNIX service" start_unix_server "$S4N_USER_TMP/xdg/db.sock" \
 must "rootless guest" start_guest --rootless
 SOCK="$S4N_USER_TMP/api.sock"
 ok "user daemon: sandbox, seccomp, --guestfwd to a UNIX socket" \
-	start_daemon --user "$S4N_USER" -c --disable-host-loopback \
+	start_daemon --user "$S4N_USER" -6 -c --disable-host-loopback \
 	--enable-sandbox --enable-seccomp -a "$SOCK" \
 	"--guestfwd=10.0.2.2:5000-unix:$S4N_USER_TMP/xdg/db.sock" \
 	"$GUEST_PID" tap0
@@ -392,6 +392,21 @@ unlike "$(guest_conn 10.0.2.2 5433)" '^hello' \
 is "$(api '{"execute":"remove_guestfwd","arguments":{"id":2}}')" \
 	'{"return":{}}' "rootless: remove_guestfwd in the sandbox"
 unlike "$(guest_conn 10.0.2.2 5432)" '^hello' "rootless: removed"
+if [ "${S4N_TCP_PATH:-on}" != off ] && [ -e /proc/sys/net/ipv6 ]; then
+	is "$(add '"guest_addr":"fd00::60","guest_port":80,'"$H")" \
+		'{"return":{"id":3}}' "rootless: add_guestfwd [fd00::60]:80 in the sandbox"
+	like "$(guest_conn fd00::60 80)" '^hello 127\.0\.0\.1 ' \
+		"rootless: IPv6 forward to 127.0.0.1 added after start-up works"
+	is "$(add '"guest_addr":"fd00::2","guest_port":5003,"host_socket":"'"$S4N_USER_TMP/xdg/db.sock"'"')" \
+		'{"return":{"id":4}}' "rootless: add_guestfwd [fd00::2]:5003 -> UNIX socket"
+	is "$(guest_conn fd00::2 5003)" "unix hello" \
+		"rootless: IPv6 forward to the UNIX socket works"
+	unlike "$(guest_conn fd00::2 5433)" '^hello' \
+		"rootless: the rest of the host's loopback is unreachable over IPv6"
+	NEXT=5
+else
+	NEXT=3
+fi
 # A socket the sandbox does not keep: refused when added, not reset later.
 # It exists on the host, next to the one --guestfwd named.
 must "user's other UNIX service" start_unix_server \
@@ -400,7 +415,7 @@ like "$(add '"guest_addr":"10.0.2.2","guest_port":5001,"host_socket":"'"$S4N_USE
 	'"error":\{"desc":"add_guestfwd: host_socket is outside what --enable-sandbox keeps in view \(the sockets that --guestfwd names at start-up, and /etc\)"' \
 	"rootless: a socket added after start-up outside the sandbox's view is refused"
 is "$(add '"guest_addr":"10.0.2.2","guest_port":5002,"host_socket":"'"$S4N_USER_TMP/xdg/db.sock"'"')" \
-	'{"return":{"id":3}}' \
+	"{\"return\":{\"id\":$NEXT}}" \
 	"rootless: the socket --guestfwd named may be added again"
 is "$(guest_conn 10.0.2.2 5002)" "unix hello" \
 	"rootless: ... and is reached through it"
