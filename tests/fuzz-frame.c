@@ -30,8 +30,10 @@
 #include <glib.h>
 #include <slirp/libslirp.h>
 
+#include "bridge.h"
 #include "frame.h"
 #include "slirp4netns.h"
+#include "rfwd.h"
 #include "tap.h"
 #include "tcpseg.h"
 
@@ -103,6 +105,25 @@ static int open_tap(void)
 	return fd;
 }
 
+/* Remote forwards, so that their ARP and NDP answers (bridge.c's, in
+ * front of libslirp) and the TCP path's redirect see fuzzed frames. Their
+ * targets fail at once in the empty namespace: each SYN gets a reset. */
+static void add_forwards(void)
+{
+	static const char *const fwds[] = {
+	    "10.0.2.50:80-127.0.0.1:1",
+	    "[fd00::50]:80-[::1]:1",
+	    "[fd00::2]:81-unix:/nonexistent/fuzz.sock",
+	};
+	struct rfwd_spec s;
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(fwds) / sizeof(fwds[0]); i++)
+		if (rfwd_parse(fwds[i], &opts, &s, &why) < 0 ||
+		    bridge_add(&ctx, &s, &why) < 0)
+			abort();
+}
+
 static void init(void)
 {
 	int sp[2], fd;
@@ -126,6 +147,7 @@ static void init(void)
 	}
 	if (s4n_ctx_init(&ctx, fd) < 0)
 		abort();
+	add_forwards();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

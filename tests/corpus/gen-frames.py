@@ -85,6 +85,8 @@ LL = bytes.fromhex("fe800000000000000000000000000064")
 G6 = bytes.fromhex("fd000000000000000000000000000100")
 H6 = bytes.fromhex("fd000000000000000000000000000002")
 ALLR = bytes.fromhex("ff020000000000000000000000000002")
+F6 = bytes.fromhex("fd000000000000000000000000000050")
+SNM50 = bytes.fromhex("ff0200000000000000000001ff000050")
 
 frames = {
     "arp-gateway": eth(BCAST, 0x0806, arp_req(H)),
@@ -99,6 +101,13 @@ frames = {
                                icmp6(LL, ALLR, 133, b"\0" * 4)),
     "ipv6-echo-gateway": eth(SLIRP_MAC, 0x86DD,
                              icmp6(G6, H6, 128, struct.pack("!HH", 1, 1))),
+    # remote forwards (fuzz-frame.c adds 10.0.2.50:80 and [fd00::50]:80)
+    "arp-forward": eth(BCAST, 0x0806, arp_req([10, 0, 2, 50])),
+    "ndp-ns-forward": eth(bytes.fromhex("3333ff000050"), 0x86DD,
+                          icmp6(G6, SNM50, 135, b"\0" * 4 + F6 +
+                                b"\x01\x01" + GUEST_MAC)),
+    "tcp-syn-forward": eth(SLIRP_MAC, 0x0800,
+                           tcp4(G, [10, 0, 2, 50], 40000, 80, 0x02)),
     "truncated-ip": eth(SLIRP_MAC, 0x0800, b"\x45\x00\x00\x54"),
     "short": b"\x00\x01\x02",
     "unknown-ethertype": eth(SLIRP_MAC, 0x88B5, b"hello"),
