@@ -68,6 +68,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -1575,8 +1576,12 @@ static bool peer_closed(int fd)
 	struct tcp_info ti;
 	socklen_t sl = sizeof(ti);
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) < 0)
-		return true;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) < 0) {
+		/* a UNIX socket (a remote forward's): its state now */
+		struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+		return poll(&p, 1, 0) != 0;
+	}
 	switch (ti.tcpi_state) {
 	case TCP_CLOSE_WAIT:
 	case TCP_LAST_ACK:
