@@ -134,6 +134,11 @@
 #define WATCH_MIN_MS 1
 #define WATCH_LEVEL 0x7f
 #define WATCH_TIMER 0x80
+/* Bytes the guest acknowledged leave the socket at the end of the batch
+ * (tcp_flush()): one recv() per flow, not one per ACK of the guest. With
+ * SO_PEEK_OFF the read position moves back with them, so peeks in
+ * between are not disturbed. Flows waiting so, at most: */
+#define CONSQ_MAX 32
 /* the send buffer we ask for at most: twice this, the window our scale
  * can offer (see tcp_new()) */
 #define SNDBUF_MAX (4 << 20)
@@ -174,9 +179,10 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define F_FWD 0x80   /* opened by a port forward (tcpfwd.c) */
 
 /* xflags */
-#define X_MORE 0x01   /* the socket may hold data not peeked yet */
-#define X_DELACK 0x02 /* the ACK due (F_ACK_DUE) may wait, see DELACK_US */
-#define X_KEPT 0x04   /* tcp_flush(): kept in the pending list already */
+#define X_MORE 0x01    /* the socket may hold data not peeked yet */
+#define X_DELACK 0x02  /* the ACK due (F_ACK_DUE) may wait, see DELACK_US */
+#define X_KEPT 0x04    /* tcp_flush(): kept in the pending list already */
+#define X_CONSUME 0x08 /* acknowledged bytes wait in consq, see CONSQ_MAX */
 
 /* A remote forward's UNIX stream target (bridge.c) is a flow's socket
  * too. Its accounting differs from TCP's: queued bytes are charged to
@@ -238,6 +244,11 @@ struct tcp_ctx {
 	int64_t delack_due_us;	  /* delayed ACKs go out then, 0: none */
 	tcp_redirect_fn redirect; /* remote forwards (bridge.c), or NULL */
 	void *redirect_opaque;
+	struct {
+		int32_t idx; /* flow, -1: done */
+		uint32_t n;  /* bytes to drop from its socket */
+	} consq[CONSQ_MAX];
+	unsigned int nconsq;
 };
 
 static int64_t now_ms(void)
@@ -585,6 +596,28 @@ static int map_buffers(struct tcp_ctx *t)
 	return t->buf ? 0 : -ENOMEM;
 }
 
+static void consume(struct tcp_ctx *t, struct tcp_conn *c, uint32_t n);
+
+/* drop now what CONSQ_MAX keeps for @c, or only forget it (@drop: the
+ * socket closes) */
+static void consume_queued(struct tcp_ctx *t, struct tcp_conn *c, bool drop)
+{
+	int32_t idx;
+	unsigned int i;
+
+	if (!(c->xflags & X_CONSUME))
+		return;
+	c->xflags &= (uint8_t)~X_CONSUME;
+	idx = conn_idx(t, c);
+	for (i = 0; i < t->nconsq; i++) {
+		if (t->consq[i].idx != idx)
+			continue;
+		t->consq[i].idx = -1;
+		if (!drop)
+			consume(t, c, t->consq[i].n);
+	}
+}
+
 /* stop waiting on @fd and close it */
 static void close_fd(struct tcp_ctx *t, int fd)
 {
@@ -599,6 +632,7 @@ static void conn_del(struct tcp_ctx *t, struct tcp_conn *c, bool reset)
 {
 	if (c->state == ST_DEAD)
 		return;
+	consume_queued(t, c, true);
 	if (c->fd >= 0) {
 		if (reset) {
 			struct linger l = {.l_onoff = 1, .l_linger = 0};
@@ -638,6 +672,7 @@ static void conn_linger(struct tcp_ctx *t, struct tcp_conn *c)
 		return;
 	if (c->flags & F_ACK_DUE)
 		send_ack(t, c); /* tcp_flush() skips lingering flows */
+	consume_queued(t, c, true);
 	close_fd(t, c->fd);
 	c->fd = -1;
 	c->state = ST_LINGER;
@@ -670,6 +705,7 @@ static bool skips(const struct tcp_ctx *t, const struct tcp_conn *c)
 
 static void set_peek_off(struct tcp_ctx *t, struct tcp_conn *c, int off)
 {
+	consume_queued(t, c, false); /* @off counts from snd_una */
 	if (c->local) {
 		if (c->local == LOCAL_PEEK_OFF &&
 		    setsockopt(c->fd, SOL_SOCKET, SO_PEEK_OFF, &off,
@@ -860,6 +896,33 @@ static void go_back(struct tcp_ctx *t, struct tcp_conn *c)
 	push(t, c);
 }
 
+/* @n acknowledged bytes leave the socket at the end of the batch, or at
+ * once where the peek position does not follow (see CONSQ_MAX) */
+static void consume_later(struct tcp_ctx *t, struct tcp_conn *c, uint32_t n)
+{
+	int32_t idx = conn_idx(t, c);
+	unsigned int i;
+
+	if (c->local || t->peek_off <= 0) {
+		consume(t, c, n);
+		return;
+	}
+	if (c->xflags & X_CONSUME) {
+		for (i = t->nconsq; i-- > 0;)
+			if (t->consq[i].idx == idx) {
+				t->consq[i].n += n;
+				return;
+			}
+	}
+	if (t->nconsq == CONSQ_MAX) {
+		consume(t, c, n);
+		return;
+	}
+	t->consq[t->nconsq].idx = idx;
+	t->consq[t->nconsq++].n = n;
+	c->xflags |= X_CONSUME;
+}
+
 /* drop @n acknowledged bytes from the socket (a UNIX socket's go to
  * the payload area, unused between frames) */
 static void consume(struct tcp_ctx *t, struct tcp_conn *c, uint32_t n)
@@ -904,8 +967,10 @@ static void on_ack(struct tcp_ctx *t, struct tcp_conn *c,
 			c->snd_nxt = s->ack;
 			if (!skips(t, c))
 				set_peek_off(t, c, 0);
+			consume(t, c, data); /* the position counts from here */
+		} else {
+			consume_later(t, c, data);
 		}
-		consume(t, c, data);
 		c->snd_una = s->ack;
 		c->dupacks = 0;
 		c->retries = 0;
@@ -1536,6 +1601,12 @@ void tcp_flush(struct tcp_ctx *t)
 	bool late =
 	    t->delack_due_us && g_get_monotonic_time() >= t->delack_due_us;
 	unsigned int i, kept = 0;
+
+	for (i = 0; i < t->nconsq; i++)
+		if (t->consq[i].idx >= 0 &&
+		    (uint32_t)t->consq[i].idx < t->ft.cap)
+			consume_queued(t, conn(t, t->consq[i].idx), false);
+	t->nconsq = 0;
 
 	for (i = 0; i < t->npending; i++) {
 		int32_t idx = t->pending[i];
