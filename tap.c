@@ -35,6 +35,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -80,6 +81,15 @@
 #define GSO_MSS 32768
 #define GSO_MTU (GSO_MSS + FRAME_IP4_LEN + FRAME_TCP_LEN)
 
+/* A guest in a request/response exchange sends one frame per wake-up, and
+ * the read after it only finds the TAP empty: a system call for nothing on
+ * every request. After SINGLE_RUN batches of exactly one frame in a row,
+ * a batch stops after its first frame; the TAP is watched level-triggered,
+ * so a frame left waiting wakes the loop again at once. Every SINGLE_PROBE
+ * batches, one reads on to the end, and more than one frame there ends it. */
+#define SINGLE_RUN 4
+#define SINGLE_PROBE 16
+
 struct s4n_tap {
 	int fd;
 	size_t vnet_len;  /* virtio-net header before each frame, or 0 */
@@ -93,6 +103,7 @@ struct s4n_tap {
 	 * checksum and the MSS to raise to it, see tap_read_batch() */
 	bool deferred;
 	bool csum_pending;
+	unsigned int singles; /* batches of one frame in a row, see above */
 	uint16_t csum_start, csum_off;
 	struct guard_net net;	     /* see guard_check() */
 	struct reasm *reasm;	     /* NULL until the guest fragments */
@@ -376,24 +387,44 @@ void tap_set_neigh(struct s4n_tap *tap,
 	tap->neigh_opaque = opaque;
 }
 
+/* count a batch of @got frames, see SINGLE_RUN */
+static void count_batch(struct s4n_tap *tap, unsigned int got)
+{
+	if (got > 1)
+		tap->singles = 0;
+	else if (got == 1 && tap->singles < UINT_MAX)
+		tap->singles++;
+}
+
 int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 {
+	bool single =
+	    tap->singles >= SINGLE_RUN && tap->singles % SINGLE_PROBE != 0;
+	unsigned int got = 0;
 	int i;
 
 	for (i = 0; i < TAP_BATCH && tap->fd >= 0; i++) {
-		ssize_t n = read(tap->fd, tap->buf, BUF_SIZE);
+		ssize_t n;
 		uint8_t *frame = tap->buf;
-		size_t len = (size_t)n;
+		size_t len;
 
+		if (single && got == 1) {
+			count_batch(tap, got);
+			return 0;
+		}
+		n = read(tap->fd, tap->buf, BUF_SIZE);
+		len = (size_t)n;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			count_batch(tap, got);
 			if (errno == EAGAIN)
 				return 0;
 			return -errno;
 		}
 		if (n == 0)
 			return -EPIPE;
+		got++;
 		/* The TCP path needs neither the checksum the guest left
 		 * partial nor libslirp's MSS in the SYN: both wait until
 		 * the frame goes to libslirp. Not with forwards on the
@@ -413,6 +444,7 @@ int tap_read_batch(struct s4n_tap *tap, Slirp *slirp)
 		if (tap->after_input)
 			tap->after_input(tap->after_opaque);
 	}
+	count_batch(tap, got);
 	tap->deferred = false;
 	tap->csum_pending = false;
 	return 0;

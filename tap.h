@@ -112,7 +112,9 @@ void tap_set_pcap(struct s4n_tap *tap, struct pcap *pc);
 
 /**
  * tap_read_batch() - read frames until EAGAIN or TAP_BATCH frames, handing
- * each one to libslirp. Called by the loop when the fd is readable.
+ * each one to libslirp; only one while the guest sends one frame per
+ * wake-up (see SINGLE_RUN in tap.c). Called by the loop when the fd is
+ * readable.
  *
  * Return: 0, or -errno when the device or peer is gone (-EPIPE at end of
  * file).
