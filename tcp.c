@@ -125,6 +125,10 @@
  * a larger one, is acknowledged at the end of the batch as before. */
 #define DELACK_US 1000
 #define DELACK_LEN 1024
+/* see our_window(): the edge is kept in units of 256 bytes, 16 bits */
+#define EDGE_SHIFT 8
+#define EDGE_MASK 0xffffffU
+#define EDGE_MAX (1U << 22)
 /* A window below this may not let the guest send one more segment (its
  * TCP waits for room for a whole one): the socket is watched then, and
  * the guest told as soon as room opens (watch_window()). A send() that
@@ -183,6 +187,7 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define X_DELACK 0x02  /* the ACK due (F_ACK_DUE) may wait, see DELACK_US */
 #define X_KEPT 0x04    /* tcp_flush(): kept in the pending list already */
 #define X_CONSUME 0x08 /* acknowledged bytes wait in consq, see CONSQ_MAX */
+#define X_EDGE 0x10    /* wnd_edge holds an answer of window_of() */
 
 /* A remote forward's UNIX stream target (bridge.c) is a flow's socket
  * too. Its accounting differs from TCP's: queued bytes are charged to
@@ -218,6 +223,7 @@ struct tcp_conn {
 	uint8_t watch;	    /* WATCH_LEVEL: our window is low, 1 + backoff;
 			     * WATCH_TIMER: due_ms is the watch's */
 	uint8_t local;	    /* an AF_UNIX socket: LOCAL_*, else 0 */
+	uint16_t wnd_edge;  /* rcv_nxt + window at window_of(), 256s (X_EDGE) */
 	uint32_t ts_recent; /* its latest timestamp, echoed back */
 	int64_t due_ms;	    /* timer, 0: none */
 };
@@ -454,9 +460,29 @@ static uint32_t window_of(struct tcp_ctx *t, const struct tcp_conn *c,
 			     tcpseg_queued_guess((uint32_t)outq, len), len);
 }
 
-static uint32_t our_window(struct tcp_ctx *t, const struct tcp_conn *c)
+/* The window for a segment to the guest. Small segments (requests) take
+ * little of it: the right edge of the last answer holds while WND_LOW of
+ * it is left (below that the watch of a low window takes over), rather
+ * than a system call for each request. Larger segments, and a socket that
+ * took less than a segment, ask. */
+static uint32_t our_window(struct tcp_ctx *t, struct tcp_conn *c)
 {
-	return window_of(t, c, NULL);
+	uint32_t left = ((uint32_t)c->wnd_edge << EDGE_SHIFT) - c->rcv_nxt, w;
+
+	left &= EDGE_MASK;
+	if ((c->xflags & X_EDGE) && c->seg_len <= DELACK_LEN &&
+	    !(c->flags & (F_SHORT | F_GUEST_FIN)) && c->fd >= 0 &&
+	    left >= WND_LOW && left < EDGE_MAX)
+		return left;
+	w = window_of(t, c, NULL);
+	c->xflags &= (uint8_t)~X_EDGE;
+	if (w < EDGE_MAX) {
+		/* rounded down: never more than the socket had room for */
+		c->wnd_edge =
+		    (uint16_t)(((c->rcv_nxt + w) & EDGE_MASK) >> EDGE_SHIFT);
+		c->xflags |= X_EDGE;
+	}
+	return w;
 }
 
 /* build the headers of a segment of @c right before the payload area */
