@@ -221,6 +221,16 @@ int rfwd_table_remove(struct rfwd_table *t, int64_t id)
 	return 0;
 }
 
+/* is @g the address @a, of 16 bytes if @v6, else 4? */
+static bool guest_addr_is(const union rfwd_sockaddr *g, bool v6,
+			  const uint8_t *a)
+{
+	return v6 ? g->sa.sa_family == AF_INET6 &&
+			!memcmp(&g->in6.sin6_addr, a, 16)
+		  : g->sa.sa_family == AF_INET &&
+			!memcmp(&g->in.sin_addr, a, 4);
+}
+
 struct rfwd_entry *rfwd_table_match(const struct rfwd_table *t, bool v6,
 				    const uint8_t *daddr, uint16_t dport)
 {
@@ -228,12 +238,8 @@ struct rfwd_entry *rfwd_table_match(const struct rfwd_table *t, bool v6,
 		struct rfwd_entry *e = t->entries->pdata[i];
 		const union rfwd_sockaddr *g = &e->spec.guest;
 
-		if (rfwd_guest_port(&e->spec) != dport)
-			continue;
-		if (v6 ? g->sa.sa_family == AF_INET6 &&
-			     !memcmp(&g->in6.sin6_addr, daddr, 16)
-		       : g->sa.sa_family == AF_INET &&
-			     !memcmp(&g->in.sin_addr, daddr, 4))
+		if (rfwd_guest_port(&e->spec) == dport &&
+		    guest_addr_is(g, v6, daddr))
 			return e;
 	}
 	return NULL;
@@ -469,14 +475,9 @@ static bool forward_addr(const struct rfwd_table *t, const struct s4n_opts *o,
 	if (v6 ? !memcmp(a, &o->vhost6, 16) : !memcmp(a, &o->vhost, 4))
 		return false;
 	for (size_t i = 0; t && i < t->entries->len; i++) {
-		const union rfwd_sockaddr *g =
-		    &((const struct rfwd_entry *)t->entries->pdata[i])
-			 ->spec.guest;
+		const struct rfwd_entry *e = t->entries->pdata[i];
 
-		if (v6 ? g->sa.sa_family == AF_INET6 &&
-			     !memcmp(&g->in6.sin6_addr, a, 16)
-		       : g->sa.sa_family == AF_INET &&
-			     !memcmp(&g->in.sin_addr, a, 4))
+		if (guest_addr_is(&e->spec.guest, v6, a))
 			return true;
 	}
 	return false;
