@@ -366,14 +366,20 @@ neighbours()
 # --- the log --------------------------------------------------------------
 log_volume()
 {
-	local who=$1 size n
+	local who=$1 size n f
 	must "$who: guest and daemon" start "$who"
 	wait_ipv6 || true
+	f=$(stat_of from_guest.frames)
 	ok "$who: 100000 ICMPv6 echoes to 2001:db8::1" \
 		hostile echo6 100000 2001:db8::1
 	ok "$who: barrier" barrier
 	n=$(stat_of guest_errors)
-	ok "$who: ... libslirp complained about $n of them" test "$n" -ge 90000
+	# what the guest's TAP queue dropped never reached us (a slow
+	# daemon, under ASan or load): count only the frames that did
+	f=$(($(stat_of from_guest.frames) - f))
+	ok "$who: $f of the frames reached the daemon" test "$f" -ge 50000
+	ok "$who: ... libslirp complained about $n of them" \
+		test "$n" -ge $((f * 9 / 10))
 	size=$(stat -c %s "$DAEMON_LOG")
 	ok "$who: the daemon's log stays small ($size bytes)" \
 		test "$size" -lt 4096
