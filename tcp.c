@@ -272,14 +272,19 @@ static int32_t conn_idx(struct tcp_ctx *t, const struct tcp_conn *c)
 	return (int32_t)(((const uint8_t *)c - t->ft.ent) / t->ft.esize);
 }
 
-/* the first number in the file at @path, or -1 */
-static long read_sysctl(const char *path)
+/* the number at @index (from 0) in the file at @path, or -1 */
+static long read_sysctl(const char *path, int index)
 {
 	gchar *text = NULL;
+	char *p;
 	long v = -1;
 
-	if (g_file_get_contents(path, &text, NULL, NULL))
-		v = strtol(text, NULL, 10);
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		p = text;
+		do
+			v = strtol(p, &p, 10);
+		while (index-- > 0);
+	}
 	g_free(text);
 	return v;
 }
@@ -296,18 +301,12 @@ static long read_sysctl(const char *path)
  */
 static int sndbuf_size(void)
 {
-	long wmem_max = read_sysctl("/proc/sys/net/core/wmem_max"), auto_max;
-	gchar *text = NULL;
-	char *p;
-
-	if (wmem_max <= 0 || !g_file_get_contents("/proc/sys/net/ipv4/tcp_wmem",
-						  &text, NULL, NULL))
-		return 0;
+	long wmem_max = read_sysctl("/proc/sys/net/core/wmem_max", 0);
 	/* "min default max" */
-	auto_max = strtol(text, &p, 10);
-	auto_max = strtol(p, &p, 10);
-	auto_max = strtol(p, &p, 10);
-	g_free(text);
+	long auto_max = read_sysctl("/proc/sys/net/ipv4/tcp_wmem", 2);
+
+	if (wmem_max <= 0 || auto_max < 0)
+		return 0;
 	wmem_max = MIN(wmem_max, SNDBUF_MAX);
 	return 2 * wmem_max > auto_max ? (int)wmem_max : 0;
 }
