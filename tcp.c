@@ -74,6 +74,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/sock_diag.h>
@@ -237,6 +238,7 @@ struct tcp_ctx {
 	size_t nfdidx;
 	struct flow_table ft;
 	uint8_t gmac[6], hmac[6]; /* from the guest's last SYN */
+	uint64_t iss_state;	  /* see new_iss() */
 	bool gmac_known;	  /* gmac came from the guest's frames */
 	uint8_t *buf;		  /* BUF_SIZE, mapped with the first flow */
 	uint8_t *discard;	  /* DISCARD_SIZE, only without SO_PEEK_OFF */
@@ -311,6 +313,29 @@ static int sndbuf_size(void)
 	return 2 * wmem_max > auto_max ? (int)wmem_max : 0;
 }
 
+/* 64 random bits; glib's g_random_*() would set up a GRand, 2.5 KiB and
+ * its code, in every daemon */
+static uint64_t random64(void)
+{
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		return r;
+	return (uint64_t)g_get_real_time() * 0x9e3779b97f4a7c15ULL ^
+	       (uint64_t)getpid() << 32; /* no entropy pool yet */
+}
+
+/* an initial sequence number: splitmix64 on a state of its own, so that
+ * what the guest sees of them tells nothing of the flow table's secret */
+static uint32_t new_iss(struct tcp_ctx *t)
+{
+	uint64_t z = (t->iss_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
 struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
 			struct s4n_stats *stats, struct waitset *ws)
 {
@@ -321,8 +346,8 @@ struct tcp_ctx *tcp_new(const struct s4n_opts *opts, struct s4n_tap *tap,
 	t->st = stats;
 	t->ws = ws;
 	t->next_due_ms = INT64_MAX;
-	flow_init(&t->ft, sizeof(struct tcp_conn), FLOWS_MAX,
-		  (uint64_t)g_random_int() << 32 | g_random_int());
+	flow_init(&t->ft, sizeof(struct tcp_conn), FLOWS_MAX, random64());
+	t->iss_state = random64();
 	/* libslirp's own address (52:55 and the gateway's IPv4 address),
 	 * for frames a forward sends before the guest sent us any */
 	t->hmac[0] = 0x52;
@@ -624,7 +649,7 @@ static int map_buffers(struct tcp_ctx *t)
 static void consume(struct tcp_ctx *t, struct tcp_conn *c, uint32_t n);
 
 /* drop now what CONSQ_MAX keeps for @c, or only forget it (@drop: the
- * socket closes) */
+ * socket is reset) */
 static void consume_queued(struct tcp_ctx *t, struct tcp_conn *c, bool drop)
 {
 	int32_t idx;
@@ -657,7 +682,8 @@ static void conn_del(struct tcp_ctx *t, struct tcp_conn *c, bool reset)
 {
 	if (c->state == ST_DEAD)
 		return;
-	consume_queued(t, c, true);
+	/* unread bytes would make close() send a RST */
+	consume_queued(t, c, reset);
 	if (c->fd >= 0) {
 		if (reset) {
 			struct linger l = {.l_onoff = 1, .l_linger = 0};
@@ -697,7 +723,7 @@ static void conn_linger(struct tcp_ctx *t, struct tcp_conn *c)
 		return;
 	if (c->flags & F_ACK_DUE)
 		send_ack(t, c); /* tcp_flush() skips lingering flows */
-	consume_queued(t, c, true);
+	consume_queued(t, c, false);
 	close_fd(t, c->fd);
 	c->fd = -1;
 	c->state = ST_LINGER;
@@ -1250,7 +1276,7 @@ static bool on_syn(struct tcp_ctx *t, const uint8_t *frame, size_t len,
 	c->last_win = s->win;
 	c->mss = (uint16_t)(s->mss > 0 ? s->mss
 				       : (s->v6 ? MSS_DEFAULT6 : MSS_DEFAULT4));
-	c->iss = g_random_int();
+	c->iss = new_iss(t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	memcpy(t->gmac, s->smac, 6);
 	memcpy(t->hmac, s->dmac, 6);
@@ -1489,7 +1515,7 @@ int tcp_open_from_host(struct tcp_ctx *t, int fd, bool v6, const uint8_t *caddr,
 	c->ows = OUR_WSCALE;
 	c->ts_ok = 1;
 	c->mss = (uint16_t)(tap_mtu(t->tap) - (v6 ? 60 : 40));
-	c->iss = g_random_int();
+	c->iss = new_iss(t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	t->st->tcp_flows++;
 	t->st->tcp_flows_opened++;
