@@ -23,13 +23,16 @@
 #                                  bytes to the sink server on port UP,
 #                                  half reading N from the source server on
 #                                  DOWN, ROUNDS times; print "ok TOTAL" or
-#                                  what failed
+#                                  what failed: each failed client's round,
+#                                  direction, bytes moved, seconds since it
+#                                  last moved any, and the error
 import hashlib
 import importlib.util
 import os
 import socket
 import sys
 import threading
+import time
 
 _spec = importlib.util.spec_from_file_location(
     "tcp_peer", os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -86,45 +89,81 @@ def serial(addr, port, n):
     return 1 if bad else 0
 
 
-def up(addr, port, n):
-    with tp.connect(addr, port) as s:
-        mine = tp.send_pattern(s, n)
-        s.shutdown(socket.SHUT_WR)
-        theirs = s.makefile().readline().strip()
-    return None if theirs == mine else "up: the server's hash differs"
+class Progress:
+    """What one client of mixed() moved, and when it last moved any."""
+
+    def __init__(self):
+        self.n = 0
+        self.t0 = self.last = time.monotonic()
+
+    def add(self, k):
+        self.n += k
+        self.last = time.monotonic()
 
 
-def down(addr, port, n):
+def up(addr, port, n, pr):
     h = hashlib.sha256()
     with tp.connect(addr, port) as s:
-        got = tp.read_all(s, h)
-    if got != n or h.hexdigest() != tp.digest(n):
-        return "down: got %d bytes of %d" % (got, n)
+        for c in tp.pattern(n):
+            s.sendall(c)
+            h.update(c)
+            pr.add(len(c))
+        s.shutdown(socket.SHUT_WR)
+        theirs = s.makefile().readline().strip()
+    if theirs != h.hexdigest():
+        return "the server's hash differs (%r)" % theirs
+    return None
+
+
+def down(addr, port, n, pr):
+    h = hashlib.sha256()
+    with tp.connect(addr, port) as s:
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            h.update(b)
+            pr.add(len(b))
+    if pr.n != n or h.hexdigest() != tp.digest(n):
+        return "got %d bytes of %d%s" % (
+            pr.n, n, ", hash differs" if pr.n == n else "")
     return None
 
 
 def mixed(addr, uport, dport, count, n, rounds):
     fails = []
+    slowest = 0.0
 
-    def one(fn, port):
+    def one(r, i, fn, port):
+        pr = Progress()
         try:
-            err = fn(addr, port, n)
+            err = fn(addr, port, n, pr)
         except OSError as e:
-            err = "%s: %s" % (fn.__name__, e)
+            err = str(e) or type(e).__name__
         if err:
-            fails.append(err)
+            now = time.monotonic()
+            fails.append("round %d client %d %s: %d bytes moved, the last "
+                         "%.1f s ago, after %.1f s: %s" % (
+                             r, i, fn.__name__, pr.n, now - pr.last,
+                             now - pr.t0, err))
+        return pr
 
-    for _ in range(rounds):
-        ts = [threading.Thread(target=one, args=(down, dport) if i % 2
-                               else (up, uport)) for i in range(count)]
+    for r in range(rounds):
+        t0 = time.monotonic()
+        ts = [threading.Thread(target=one, args=(r, i, down, dport) if i % 2
+                               else (r, i, up, uport)) for i in range(count)]
         for t in ts:
             t.start()
         for t in ts:
             t.join()
+        slowest = max(slowest, time.monotonic() - t0)
         if fails:
             break
     if fails:
         print("failed %d: %s" % (len(fails), fails[0]))
+        for f in fails[1:5]:
+            print("  also %s" % f)
+        print("  the slowest round took %.1f s" % slowest)
         return 1
     print("ok %d" % (count * rounds))
     return 0
