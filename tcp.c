@@ -6,7 +6,7 @@
  * segment of that connection goes to the socket, never to libslirp. There
  * is no TCP stack here: the host kernel's socket is the buffer both ways,
  * and the guest's TCP makes the link reliable. Per flow we keep sequence
- * numbers, windows, scales and the MSS (struct tcp_conn, ~100 bytes).
+ * numbers, windows, scales and the MSS (struct tcp_conn, 120 bytes).
  *
  * Guest to host: a segment at the next expected sequence number is sent
  * to the socket at once from the frame it came in; we acknowledge only
@@ -24,7 +24,8 @@
  * peek from the start with the bytes already sent skipped into a scratch
  * buffer. Three duplicate ACKs or a timeout send again from the last
  * acknowledged byte (go-back-N: the guest is a local kernel, losses are
- * rare, and the data is still in the socket).
+ * rare, and the data is still in the socket); the duplicate ACKs that
+ * what we sent again brings back do not count (see go_back()).
  *
  * Frames to a guest whose TAP takes virtio-net headers go out as one GSO
  * frame of up to 64 KiB with the checksum left to the guest's kernel
@@ -189,6 +190,7 @@ enum { ST_CONNECTING = 1, ST_ESTABLISHED, ST_LINGER, ST_DEAD, ST_SYN_SENT };
 #define X_KEPT 0x04    /* tcp_flush(): kept in the pending list already */
 #define X_CONSUME 0x08 /* acknowledged bytes wait in consq, see CONSQ_MAX */
 #define X_EDGE 0x10    /* wnd_edge holds an answer of window_of() */
+#define X_RECOVER 0x20 /* went back: duplicate ACKs up to recover are ours */
 
 /* A remote forward's UNIX stream target (bridge.c) is a flow's socket
  * too. Its accounting differs from TCP's: queued bytes are charged to
@@ -215,6 +217,7 @@ struct tcp_conn {
 	uint32_t snd_nxt;   /* next byte to send */
 	uint32_t snd_max;   /* highest sent, +1 */
 	uint32_t rcv_nxt;   /* next byte expected from the guest */
+	uint32_t recover;   /* snd_max when we last went back (X_RECOVER) */
 	uint32_t gwnd;	    /* the guest's window, bytes */
 	uint16_t last_win;  /* window field of the last ACK from the guest */
 	uint16_t wnd_sent;  /* window field of our last segment */
@@ -931,10 +934,19 @@ static void push(struct tcp_ctx *t, struct tcp_conn *c)
 	}
 }
 
-/* send again from the oldest unacknowledged byte */
+/* Send again from the oldest unacknowledged byte. Until the guest
+ * acknowledges beyond what was out then (recover, as in RFC 6582 3.2),
+ * its duplicate ACKs do not send us back again: it answers each segment
+ * it already had with one at once, and going back on every third sent
+ * the window again and again. With lost ACKs behind it (a timeout), 100
+ * busy flows sent each byte to the guest about 30 times, and the flood
+ * of ACKs overflowed the TAP's queue the other way, stalling the guest's
+ * own flows for a minute under ASan. */
 static void go_back(struct tcp_ctx *t, struct tcp_conn *c)
 {
 	c->dupacks = 0;
+	c->recover = c->snd_max;
+	c->xflags |= X_RECOVER;
 	c->snd_nxt = c->snd_una;
 	if (!(c->flags & F_SYN_ACKED)) {
 		(void)send_ctl(t, c, TCPSEG_SYN | TCPSEG_ACK, c->iss);
@@ -1026,7 +1038,9 @@ static void on_ack(struct tcp_ctx *t, struct tcp_conn *c,
 		c->dupacks = 0;
 		c->retries = 0;
 		c->due_ms = 0;
-	} else if (dup && ++c->dupacks == 3) {
+		if (tcpseg_seq_lt(c->recover, s->ack))
+			c->xflags &= (uint8_t)~X_RECOVER;
+	} else if (dup && !(c->xflags & X_RECOVER) && ++c->dupacks == 3) {
 		go_back(t, c);
 	}
 	c->gwnd = (uint32_t)s->win << c->gws;
