@@ -102,15 +102,11 @@ class Progress:
 
 
 def up(addr, port, n, pr):
-    h = hashlib.sha256()
     with tp.connect(addr, port) as s:
-        for c in tp.pattern(n):
-            s.sendall(c)
-            h.update(c)
-            pr.add(len(c))
+        mine = tp.send_pattern(s, n, pr.add)
         s.shutdown(socket.SHUT_WR)
         theirs = s.makefile().readline().strip()
-    if theirs != h.hexdigest():
+    if theirs != mine:
         return "the server's hash differs (%r)" % theirs
     return None
 
@@ -118,12 +114,7 @@ def up(addr, port, n, pr):
 def down(addr, port, n, pr):
     h = hashlib.sha256()
     with tp.connect(addr, port) as s:
-        while True:
-            b = s.recv(1 << 20)
-            if not b:
-                break
-            h.update(b)
-            pr.add(len(b))
+        tp.read_all(s, h, progress=pr.add)
     if pr.n != n or h.hexdigest() != tp.digest(n):
         return "got %d bytes of %d%s" % (
             pr.n, n, ", hash differs" if pr.n == n else "")

@@ -41,7 +41,8 @@
 #             (DAEMON_PID, DAEMON_LOG, EXIT_WFD), wait_ready [--eof],
 #             close_exit_fd, stop_daemon [-s SIG] [PID],
 #             wait_exit PID [TIMEOUT], run_s4n [--user U] ARGS...
-#             (RUN_STATUS, RUN_OUT, RUN_ERR), stray_daemons, helper_bin NAME
+#             (RUN_STATUS, RUN_OUT, RUN_ERR), stray_daemons, helper_bin NAME,
+#             stat_of FIELD (a get_stats number, through the test's api JSON)
 #   Servers:  start_tcp_server [--http|--bulk] [--user U] ADDR PORT
 #             (SERVER_PID), tcp_get ADDR PORT (in the guest: prints
 #             what the server sent), tcp_host ADDR PORT [SECONDS]
@@ -670,6 +671,18 @@ wait_ipv6()
 # ---------------------------------------------------------------------------
 # The daemon
 # ---------------------------------------------------------------------------
+
+# stat_of FIELD - a number from get_stats ("guest_errors",
+# "tcp.to_guest_bytes", ...), asked through the test's own api JSON
+stat_of()
+{
+	api '{"execute":"get_stats"}' | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["return"]
+for p in sys.argv[1].split("."):
+    r = r[p]
+print(r)' "$1"
+}
 
 # start_daemon [--user U] [--rfd N] [--efd N] [--no-ready | --no-wait]
 #              [--wrap WORD]... [--] ARGS... - start the binary under test

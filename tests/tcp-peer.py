@@ -80,7 +80,7 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def read_all(s, h=None, pace=0):
+def read_all(s, h=None, pace=0, progress=None):
     n = 0
     while True:
         if pace:
@@ -91,13 +91,17 @@ def read_all(s, h=None, pace=0):
         n += len(b)
         if h:
             h.update(b)
+        if progress:
+            progress(len(b))
 
 
-def send_pattern(s, n):
+def send_pattern(s, n, progress=None):
     h = hashlib.sha256()
     for c in pattern(n):
         s.sendall(c)
         h.update(c)
+        if progress:
+            progress(len(c))
     return h.hexdigest()
 
 

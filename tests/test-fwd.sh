@@ -124,16 +124,9 @@ integrity()
 		"$1: $BIG bytes guest to host via $2, SHA-256 equal"
 }
 
-# to_guest - the payload bytes the TCP path has sent to the guest so far,
-# retransmissions included (get_stats)
-to_guest()
-{
-	api '{"execute":"get_stats"}' |
-		sed -n 's/.*"to_guest_bytes":\([0-9]*\).*/\1/p'
-}
-
 # mixed NAME ROUNDS - 100 clients, half sending, half receiving 8 MiB.
-# What reached the guest is counted too: flows that went back on the
+# What reached the guest is counted too (payload, retransmissions
+# included): flows that went back on the
 # guest's answers to what they sent again sent each byte ~30 times, and
 # under ASan the flood stalled flows until their clients gave up.
 mixed()
@@ -143,11 +136,11 @@ mixed()
 		skip "$1: libslirp's forwards reset connections under load" 2
 		return
 	fi
-	b0=$(to_guest)
+	b0=$(stat_of tcp.to_guest_bytes)
 	like "$(python3 "$FPEER" mixed 127.0.0.1 10101 10111 100 "$MIXN" \
 		"$2" 2>&1)" "^ok $((100 * $2))\$" \
 		"$1: 100 clients at once, half up, half down, $MIXN bytes, $2 rounds"
-	b1=$(to_guest)
+	b1=$(stat_of tcp.to_guest_bytes)
 	diag "$1: $((b1 - b0)) bytes to the guest for $up sent by the clients"
 	ok "$1: ... and less than three times that went to the guest" \
 		test "$((b1 - b0))" -lt "$((3 * up))"

@@ -116,18 +116,6 @@ api()
 		"UNIX-CONNECT:$sock"
 }
 
-# stat_of FIELD - a number from get_stats ("bad_destination", ...)
-stat_of()
-{
-	api '{"execute":"get_stats"}' | python3 -c '
-import json, sys
-r = json.load(sys.stdin)["return"]
-path = sys.argv[1].split(".")
-for p in path:
-    r = r[p]
-print(r)' "$1"
-}
-
 # barrier - a UDP probe to 10.77.0.1, then wait until the recorder has it:
 # every frame sent before it was handled by then
 barrier_n=0
